@@ -1,0 +1,229 @@
+"""numpy backend: the reference implementation of the backend interface."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+name = "numpy"
+device = "cpu"
+float32 = np.float32
+float64 = np.float64
+int64 = np.int64
+bool_ = np.bool_
+ndarray = np.ndarray
+
+
+def is_available() -> bool:
+    """Return True: numpy is always there."""
+    return True
+
+
+def asarray(x: Any, dtype: Any = None) -> np.ndarray:
+    """Convert ``x`` (numpy, torch or list) to a numpy array."""
+    if hasattr(x, "detach"):  # torch tensor from another backend
+        x = x.detach().cpu().numpy()
+    return np.asarray(x, dtype=dtype)
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    """Return ``x`` as a numpy array on the CPU."""
+    return asarray(x)
+
+
+def is_array(x: Any) -> bool:
+    """Whether ``x`` is an array of this backend."""
+    return isinstance(x, np.ndarray)
+
+
+def synchronize() -> None:
+    """Wait for pending device work (nothing to wait for on numpy)."""
+
+
+def zeros(shape: Any, dtype: Any = float64) -> np.ndarray:
+    """Array of zeros."""
+    return np.zeros(shape, dtype=dtype)
+
+
+def ones(shape: Any, dtype: Any = float64) -> np.ndarray:
+    """Array of ones."""
+    return np.ones(shape, dtype=dtype)
+
+
+def full(shape: Any, value: float, dtype: Any = float64) -> np.ndarray:
+    """Array filled with ``value``."""
+    return np.full(shape, value, dtype=dtype)
+
+
+def eye(n: int, dtype: Any = float64) -> np.ndarray:
+    """Identity matrix."""
+    return np.eye(n, dtype=dtype)
+
+
+def arange(*args: Any, dtype: Any = None) -> np.ndarray:
+    """Evenly spaced values."""
+    return np.arange(*args, dtype=dtype)
+
+
+def zeros_like(x: np.ndarray) -> np.ndarray:
+    """Zeros with the shape and dtype of ``x``."""
+    return np.zeros_like(x)
+
+
+def copy(x: np.ndarray) -> np.ndarray:
+    """Independent copy."""
+    return np.array(x, copy=True)
+
+
+def astype(x: np.ndarray, dtype: Any) -> np.ndarray:
+    """Cast to ``dtype``."""
+    return x.astype(dtype)
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Matrix product (batched over leading axes)."""
+    return np.matmul(a, b)
+
+
+def transpose(x: np.ndarray) -> np.ndarray:
+    """Swap the last two axes."""
+    return np.swapaxes(x, -1, -2)
+
+
+def einsum(subscripts: str, *operands: np.ndarray) -> np.ndarray:
+    """Einstein summation."""
+    return np.einsum(subscripts, *operands, optimize=True)
+
+
+def eigh(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors of symmetric matrices."""
+    return np.linalg.eigh(x)
+
+
+def svd(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reduced SVD ``U, s, Vt``."""
+    return np.linalg.svd(x, full_matrices=False)
+
+
+def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve ``a @ x = b``."""
+    return np.linalg.solve(a, b)
+
+
+def norm(x: np.ndarray, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
+    """Euclidean norm."""
+    return np.linalg.norm(x, axis=axis, keepdims=keepdims)
+
+
+def sum(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
+    """Sum."""
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+def mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    """Mean."""
+    return np.mean(x, axis=axis, keepdims=keepdims)
+
+
+def std(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    """Population standard deviation (``ddof=0``)."""
+    return np.std(x, axis=axis, keepdims=keepdims)
+
+
+def max(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
+    """Maximum."""
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+def min(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
+    """Minimum."""
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+def argmax(x: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """Index of the maximum."""
+    return np.argmax(x, axis=axis)
+
+
+def argmin(x: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """Index of the minimum."""
+    return np.argmin(x, axis=axis)
+
+
+def topk(x: np.ndarray, k: int, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` largest values along ``axis``, in descending order, and indices."""
+    idx = np.argsort(-x, axis=axis, kind="stable")
+    idx = np.take(idx, np.arange(k), axis=axis)
+    return np.take_along_axis(x, idx, axis=axis), idx
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Softmax along ``axis`` (max-subtracted)."""
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def abs(x: np.ndarray) -> np.ndarray:  # noqa: A001
+    """Absolute value."""
+    return np.abs(x)
+
+
+def sqrt(x: np.ndarray) -> np.ndarray:
+    """Square root."""
+    return np.sqrt(x)
+
+
+def exp(x: np.ndarray) -> np.ndarray:
+    """Exponential."""
+    return np.exp(x)
+
+
+def log(x: np.ndarray) -> np.ndarray:
+    """Natural logarithm."""
+    return np.log(x)
+
+
+def clip(x: np.ndarray, low: float | None, high: float | None) -> np.ndarray:
+    """Clip values to ``[low, high]``."""
+    return np.clip(x, low, high)
+
+
+def maximum(a: Any, b: Any) -> np.ndarray:
+    """Element-wise maximum."""
+    return np.maximum(a, b)
+
+
+def minimum(a: Any, b: Any) -> np.ndarray:
+    """Element-wise minimum."""
+    return np.minimum(a, b)
+
+
+def where(cond: np.ndarray, a: Any, b: Any) -> np.ndarray:
+    """Choose from ``a`` where ``cond`` else ``b``."""
+    return np.where(cond, a, b)
+
+
+def stack(arrays: Any, axis: int = 0) -> np.ndarray:
+    """Stack along a new axis."""
+    return np.stack(arrays, axis=axis)
+
+
+def concatenate(arrays: Any, axis: int = 0) -> np.ndarray:
+    """Join along an existing axis."""
+    return np.concatenate(arrays, axis=axis)
+
+
+def isfinite(x: np.ndarray) -> np.ndarray:
+    """Element-wise finiteness."""
+    return np.isfinite(x)
+
+
+def all(x: np.ndarray) -> bool:  # noqa: A001
+    """Whether every element is true."""
+    return bool(np.all(x))
+
+
+def randn(shape: Any, rng: np.random.Generator, dtype: Any = float64) -> np.ndarray:
+    """Standard normal draws from a numpy ``Generator`` (same draws on every backend)."""
+    return rng.standard_normal(shape).astype(dtype, copy=False)

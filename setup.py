@@ -1,0 +1,67 @@
+"""Packaging for cogattn (tool configuration lives in pyproject.toml)."""
+
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+
+
+def _version() -> str:
+    for line in (HERE / "cogattn" / "__init__.py").read_text().splitlines():
+        if line.startswith("__version__"):
+            return line.split("=")[1].strip().strip('"')
+    raise RuntimeError("no __version__ in cogattn/__init__.py")
+
+
+setup(
+    name="cogattn",
+    version=_version(),
+    description=(
+        "Neuroscience-inspired cognitive models of attention, perception and memory"
+    ),
+    long_description=(HERE / "README.md").read_text(),
+    long_description_content_type="text/markdown",
+    license="BSD-3-Clause",
+    python_requires=">=3.10",
+    packages=find_packages(include=["cogattn", "cogattn.*"]),
+    package_data={"cogattn": ["py.typed"]},
+    install_requires=[
+        "numpy>=1.24",
+        "scipy>=1.10",
+        "numba>=0.58",
+        "torch>=2.1",
+        "mne>=1.6",
+        "networkx>=3.0",
+        "scikit-learn>=1.4",
+        "dask[distributed]>=2024.1",
+        "tqdm>=4.60",
+        "matplotlib>=3.7",
+        "pandas>=2.0",
+        "pooch>=1.7",
+        "tomli>=2.0; python_version<'3.11'",
+    ],
+    extras_require={
+        "dev": [
+            "pytest>=8",
+            "pytest-timeout>=2.2",
+            "hypothesis>=6.90",
+            "ruff>=0.6",
+            "nbmake>=1.5",
+            "ipykernel>=6",
+            "scikit-image>=0.22",
+            "h5py>=3.8",
+        ],
+        # Anchor libraries that reference tests and benchmarks compare against.
+        "reference": [
+            "himalaya>=0.4.6",
+            "mtrf>=2.0",
+        ],
+    },
+    entry_points={"console_scripts": ["cogattn=cogattn.cli:main"]},
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Intended Audience :: Science/Research",
+        "Topic :: Scientific/Engineering :: Bio-Informatics",
+    ],
+)
