@@ -38,6 +38,7 @@ __all__ = [
 #: Experiment name -> module that registers it, for experiments shipped in cogattn.
 BUILTIN_MODULES: dict[str, str] = {
     "hebbian_memory": "cogattn.workspace.hebbian_lab",
+    "search_asymmetry": "cogattn.search.experiment",
 }
 
 _REGISTRY: dict[str, type] = {}
