@@ -6,7 +6,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("torch", "numba", "matplotlib", "dask", "distributed", "mne", "sklearn", "pandas")
+HEAVY = (
+    "torch",
+    "numba",
+    "matplotlib",
+    "dask",
+    "distributed",
+    "mne",
+    "sklearn",
+    "pandas",
+)
 
 
 def _run(code: str) -> str:
@@ -25,7 +34,10 @@ def test_import_loads_no_heavy_library() -> None:
 
 def test_import_is_fast() -> None:
     # Best of three, in fresh interpreters, to keep a loaded CI machine from flaking.
-    code = "import time; t=time.perf_counter(); import cogattn; print(time.perf_counter()-t)"
+    code = (
+        "import time; t = time.perf_counter(); import cogattn;"
+        "print(time.perf_counter() - t)"
+    )
     best = min(float(_run(code)) for _ in range(3))
     assert best < 0.5, f"import cogattn took {best:.3f} s"
 

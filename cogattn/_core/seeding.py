@@ -24,7 +24,9 @@ def _entropy(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
     raise ValidationError(f"seed must be a non-negative int, got {seed!r}")
 
 
-def spawn_seeds(seed: int | np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+def spawn_seeds(
+    seed: int | np.random.SeedSequence, n: int
+) -> list[np.random.SeedSequence]:
     """Spawn ``n`` independent child seed sequences from ``seed``.
 
     Parameters

@@ -1,5 +1,8 @@
-"""Input checks for the public boundary, with messages that say what was given and
-what is allowed (after MNE-Python's ``_validate_type`` / ``_check_option``)."""
+"""Input checks for the public boundary.
+
+Messages say what was given and what is allowed (after MNE-Python's
+``_validate_type`` / ``_check_option``).
+"""
 
 from __future__ import annotations
 
@@ -31,7 +34,9 @@ _TYPE_ALIASES: dict[str, tuple[type, ...]] = {
 }
 
 
-def validate_type(item: Any, types: str | type | Sequence[str | type], name: str) -> Any:
+def validate_type(
+    item: Any, types: str | type | Sequence[str | type], name: str
+) -> Any:
     """Check that ``item`` is an instance of ``types``.
 
     Parameters

@@ -1,5 +1,4 @@
-"""The experiment registry: ``@experiment("name")`` on a class with ``trial`` and
-``report``.
+"""The experiment registry: ``@experiment("name")`` on a class.
 
 An experiment is a class whose static (or class) methods are
 

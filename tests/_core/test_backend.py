@@ -18,7 +18,8 @@ def _public(module: ModuleType) -> set[str]:
     return {
         n
         for n, v in vars(module).items()
-        if not n.startswith("_") and not isinstance(v, ModuleType)
+        if not n.startswith("_")
+        and not isinstance(v, ModuleType)
         and n not in ("annotations", "Any")
     }
 
@@ -84,7 +85,9 @@ def test_numbers_match_numpy(case, backend_name: str) -> None:
 def test_randn_same_draws_on_every_backend(backend_name: str) -> None:
     ref = _numpy.randn((3, 2), np.random.default_rng(1))
     m = B.get_backend(backend_name)
-    np.testing.assert_array_equal(m.to_numpy(m.randn((3, 2), np.random.default_rng(1))), ref)
+    np.testing.assert_array_equal(
+        m.to_numpy(m.randn((3, 2), np.random.default_rng(1))), ref
+    )
 
 
 def test_context_restores_on_exception() -> None:
@@ -114,7 +117,11 @@ def test_backend_is_per_thread() -> None:
 
 
 def test_unknown_backend_message() -> None:
-    with pytest.raises(BackendError, match=r"unknown backend 'jax'; allowed backends are 'numpy', 'torch', 'torch_cuda'"):
+    with pytest.raises(
+        BackendError,
+        match=r"unknown backend 'jax'; allowed backends are 'numpy', 'torch', "
+        r"'torch_cuda'",
+    ):
         B.get_backend("jax")
 
 
@@ -131,7 +138,9 @@ def test_infer_backend_and_check_arrays() -> None:
 
     assert B.infer_backend(np.ones(2), [1.0]).name == "numpy"
     assert B.infer_backend(np.ones(2), torch.ones(2)).name == "torch"
-    x, none, y = B.check_arrays("torch", np.ones((2, 2)), None, [1.0, 2.0], dtype="float32")
+    x, none, y = B.check_arrays(
+        "torch", np.ones((2, 2)), None, [1.0, 2.0], dtype="float32"
+    )
     assert none is None
     assert x.dtype == torch.float32 and y.dtype == torch.float32
     (back,) = B.check_arrays("numpy", torch.arange(3.0))

@@ -38,7 +38,9 @@ def test_numba_can_be_switched_off() -> None:
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={"COGATTN_USE_NUMBA": "0", "PATH": ""},
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert out == ["False", "2", "False"]
 

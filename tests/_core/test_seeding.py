@@ -7,7 +7,12 @@ import pytest
 import torch
 
 from cogattn import ValidationError
-from cogattn._core.seeding import check_random_state, spawn_seeds, task_seed, torch_generator
+from cogattn._core.seeding import (
+    check_random_state,
+    spawn_seeds,
+    task_seed,
+    torch_generator,
+)
 
 
 def test_task_seed_equals_spawned_child() -> None:

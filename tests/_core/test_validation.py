@@ -29,7 +29,9 @@ def test_validate_type() -> None:
     assert validate_type(3, "int", "n") == 3
     with pytest.raises(ValidationError, match=r"n must be an instance of int, got str"):
         validate_type("3", "int", "n")
-    with pytest.raises(ValidationError, match=r"n must be an instance of int, got bool"):
+    with pytest.raises(
+        ValidationError, match=r"n must be an instance of int, got bool"
+    ):
         validate_type(True, "int", "n")
     assert validate_type(None, ["path-like", None], "out") is None
 
@@ -44,7 +46,9 @@ def test_check_option() -> None:
 
 @pytest.mark.parametrize("value", [0, -3, 11])
 def test_check_int_range(value: int) -> None:
-    with pytest.raises(ValidationError, match=rf"k must be an integer in \[1, 10\], got {value}"):
+    with pytest.raises(
+        ValidationError, match=rf"k must be an integer in \[1, 10\], got {value}"
+    ):
         check_int(value, "k", low=1, high=10)
 
 
@@ -56,11 +60,15 @@ def test_check_positive(value: float) -> None:
 
 
 def test_check_array_messages() -> None:
-    with pytest.raises(ValidationError, match=r"X must have 2 dimension\(s\), got shape \(3,\)"):
+    with pytest.raises(
+        ValidationError, match=r"X must have 2 dimension\(s\), got shape \(3,\)"
+    ):
         check_array(np.ones(3), "X", ndim=2)
     with pytest.raises(ValidationError, match=r"X contains 1 NaN or infinite value"):
         check_array([1.0, np.nan], "X")
-    with pytest.raises(ValidationError, match=r"X must hold real numbers .* complex128"):
+    with pytest.raises(
+        ValidationError, match=r"X must hold real numbers .* complex128"
+    ):
         check_array(np.ones(2, complex), "X")
     with pytest.raises(ValidationError, match=r"X must have at least 1 element"):
         check_array(np.ones((0, 2)), "X")
@@ -69,7 +77,9 @@ def test_check_array_messages() -> None:
     assert check_array([1, 2], "X").dtype == np.float64
 
 
-@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=20))
+@given(
+    st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=20)
+)
 def test_check_array_roundtrip(values: list[float]) -> None:
     np.testing.assert_array_equal(check_array(values, "x", ndim=1), np.asarray(values))
 

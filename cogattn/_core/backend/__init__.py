@@ -7,7 +7,8 @@ with :func:`check_arrays`::
     backend = get_backend()
     X, Y = check_arrays(backend, X, Y)
 
-The current backend is per thread and per async context (a :class:`contextvars.ContextVar`).
+The current backend is per thread and per async context (a
+:class:`contextvars.ContextVar`).
 :func:`backend_context` switches it for a block and always restores it.
 """
 
@@ -47,7 +48,9 @@ def _load(name: str) -> ModuleType:
     try:
         return importlib.import_module(f"cogattn._core.backend._{name}")
     except ImportError as err:
-        raise BackendError(f"backend {name!r} needs a library that is missing: {err}")
+        raise BackendError(
+            f"backend {name!r} needs a library that is missing: {err}"
+        ) from None
 
 
 def get_backend(name: str | ModuleType | None = None) -> ModuleType:
@@ -125,8 +128,9 @@ def available_backends() -> list[str]:
 
 
 def infer_backend(*arrays: Any) -> ModuleType:
-    """Return the backend matching the inputs: torch tensors pick a torch backend
-    on their device, anything else the current backend.
+    """Return the backend matching the inputs.
+
+    Torch tensors pick a torch backend on their device; anything else the current one.
 
     Parameters
     ----------

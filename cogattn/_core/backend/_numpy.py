@@ -116,7 +116,7 @@ def norm(x: np.ndarray, axis: int | None = None, keepdims: bool = False) -> np.n
     return np.linalg.norm(x, axis=axis, keepdims=keepdims)
 
 
-def sum(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
+def sum(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
     """Sum."""
     return np.sum(x, axis=axis, keepdims=keepdims)
 
@@ -127,16 +127,16 @@ def mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
 
 
 def std(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
-    """Population standard deviation (``ddof=0``)."""
+    """Compute the population standard deviation (``ddof=0``)."""
     return np.std(x, axis=axis, keepdims=keepdims)
 
 
-def max(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
+def max(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
     """Maximum."""
     return np.max(x, axis=axis, keepdims=keepdims)
 
 
-def min(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
+def min(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
     """Minimum."""
     return np.min(x, axis=axis, keepdims=keepdims)
 
@@ -152,7 +152,7 @@ def argmin(x: np.ndarray, axis: int | None = None) -> np.ndarray:
 
 
 def topk(x: np.ndarray, k: int, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` largest values along ``axis``, in descending order, and indices."""
+    """Return the ``k`` largest values along ``axis`` (descending) and indices."""
     idx = np.argsort(-x, axis=axis, kind="stable")
     idx = np.take(idx, np.arange(k), axis=axis)
     return np.take_along_axis(x, idx, axis=axis), idx
@@ -164,7 +164,7 @@ def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-def abs(x: np.ndarray) -> np.ndarray:  # noqa: A001
+def abs(x: np.ndarray) -> np.ndarray:
     """Absolute value."""
     return np.abs(x)
 
@@ -219,11 +219,11 @@ def isfinite(x: np.ndarray) -> np.ndarray:
     return np.isfinite(x)
 
 
-def all(x: np.ndarray) -> bool:  # noqa: A001
+def all(x: np.ndarray) -> bool:
     """Whether every element is true."""
     return bool(np.all(x))
 
 
 def randn(shape: Any, rng: np.random.Generator, dtype: Any = float64) -> np.ndarray:
-    """Standard normal draws from a numpy ``Generator`` (same draws on every backend)."""
+    """Draw standard normals from a numpy ``Generator`` (same on every backend)."""
     return rng.standard_normal(shape).astype(dtype, copy=False)

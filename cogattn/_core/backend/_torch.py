@@ -77,8 +77,10 @@ def ones(shape: Any, dtype: Any = float64) -> torch.Tensor:
 def full(shape: Any, value: float, dtype: Any = float64) -> torch.Tensor:
     """Tensor filled with ``value``."""
     return torch.full(
-        shape if isinstance(shape, tuple) else (shape,), value,
-        dtype=_dtype(dtype), device=device,
+        shape if isinstance(shape, tuple) else (shape,),
+        value,
+        dtype=_dtype(dtype),
+        device=device,
     )
 
 
@@ -137,12 +139,14 @@ def solve(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.linalg.solve(a, b)
 
 
-def norm(x: torch.Tensor, axis: int | None = None, keepdims: bool = False) -> torch.Tensor:
+def norm(
+    x: torch.Tensor, axis: int | None = None, keepdims: bool = False
+) -> torch.Tensor:
     """Euclidean norm."""
     return torch.linalg.vector_norm(x, dim=axis, keepdim=keepdims)
 
 
-def sum(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:  # noqa: A001
+def sum(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Sum."""
     return x.sum() if axis is None else x.sum(dim=axis, keepdim=keepdims)
 
@@ -153,18 +157,18 @@ def mean(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Ten
 
 
 def std(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
-    """Population standard deviation (``ddof=0``)."""
+    """Compute the population standard deviation (``ddof=0``)."""
     if axis is None:
         return x.std(correction=0)
     return x.std(dim=axis, keepdim=keepdims, correction=0)
 
 
-def max(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:  # noqa: A001
+def max(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Maximum."""
     return x.max() if axis is None else torch.amax(x, dim=axis, keepdim=keepdims)
 
 
-def min(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:  # noqa: A001
+def min(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Minimum."""
     return x.min() if axis is None else torch.amin(x, dim=axis, keepdim=keepdims)
 
@@ -180,7 +184,7 @@ def argmin(x: torch.Tensor, axis: int | None = None) -> torch.Tensor:
 
 
 def topk(x: torch.Tensor, k: int, axis: int = -1) -> tuple[torch.Tensor, torch.Tensor]:
-    """The ``k`` largest values along ``axis``, in descending order, and indices."""
+    """Return the ``k`` largest values along ``axis`` (descending) and indices."""
     values, idx = torch.sort(x, dim=axis, descending=True, stable=True)
     return values.narrow(axis, 0, k), idx.narrow(axis, 0, k)
 
@@ -190,7 +194,7 @@ def softmax(x: torch.Tensor, axis: int = -1) -> torch.Tensor:
     return torch.softmax(x, dim=axis)
 
 
-def abs(x: torch.Tensor) -> torch.Tensor:  # noqa: A001
+def abs(x: torch.Tensor) -> torch.Tensor:
     """Absolute value."""
     return torch.abs(x)
 
@@ -245,11 +249,11 @@ def isfinite(x: torch.Tensor) -> torch.Tensor:
     return torch.isfinite(x)
 
 
-def all(x: torch.Tensor) -> bool:  # noqa: A001
+def all(x: torch.Tensor) -> bool:
     """Whether every element is true."""
     return bool(torch.all(x))
 
 
 def randn(shape: Any, rng: np.random.Generator, dtype: Any = float64) -> torch.Tensor:
-    """Standard normal draws from a numpy ``Generator`` (same draws on every backend)."""
+    """Draw standard normals from a numpy ``Generator`` (same on every backend)."""
     return asarray(rng.standard_normal(shape), dtype=dtype)

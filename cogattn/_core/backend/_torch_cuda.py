@@ -26,7 +26,10 @@ def _rebind() -> None:
     for key, value in vars(_base).items():
         if key.startswith("__") or key == "is_available":
             continue
-        if isinstance(value, _types.FunctionType) and value.__module__ == _base.__name__:
+        if (
+            isinstance(value, _types.FunctionType)
+            and value.__module__ == _base.__name__
+        ):
             func = _types.FunctionType(
                 value.__code__, namespace, key, value.__defaults__, value.__closure__
             )
