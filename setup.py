@@ -36,6 +36,7 @@ setup(
         "scikit-learn>=1.4",
         "dask[distributed]>=2024.1",
         "tqdm>=4.60",
+        "threadpoolctl>=3.1",
         "matplotlib>=3.7",
         "pandas>=2.0",
         "pooch>=1.7",

@@ -1,0 +1,112 @@
+"""Fixation throughput of the eccentricity search model on CPU (or CUDA).
+
+No anchor library exists offline for eccNET (its public code is TensorFlow with VGG16
+weights that cannot be fetched here), so the reference is a naive implementation of
+the same model: one trial at a time, and at every fixation the whole pipeline is run
+again (backbone on the scene and the target, eccentricity pooling, top-down
+correlation, layer mixing, winner-take-all with inhibition of return). Both must
+produce the same scanpaths; ``max_abs_diff`` is the largest difference in fixation
+coordinates (pixels).
+
+Usage: ``python benchmarks/bench_search.py [--trials 8] [--repeats 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from cogattn.search.model import EccentricitySearchModel, target_kernels
+from cogattn.search.pooling import eccentricity_pool
+from cogattn.search.search_inputs import check_search_inputs
+from cogattn.search.stimuli import make_trials
+from cogattn.search.topdown import combine_layers, correlate
+from cogattn.search.wta_ior import item_label_map
+
+
+def naive_search(model, trials):
+    """Per-trial, per-fixation loop that recomputes everything at each fixation."""
+    extractor, layers, slopes, device = model._setup()
+    strides = [extractor.receptive_stride(layer) for layer in layers]
+    smooth = model.smooth_deg * model.px_per_degree / min(strides)
+    n, h, w = trials.images.shape
+    set_size = trials.item_boxes.shape[1]
+    out = np.full((n, set_size + 2, 2), -1)
+    for t in range(n):
+        x = check_search_inputs(
+            trials.images[t : t + 1],
+            trials.target,
+            trials.target_masks[t : t + 1],
+            trials.item_boxes[t : t + 1],
+            device,
+        )
+        labels = item_label_map(x.item_boxes, (h, w))[0]
+        target_item = int(labels[x.target_masks[0]].mode().values)
+        fix = torch.tensor([[h // 2, w // 2]])
+        out[t, 0] = fix[0].numpy()
+        visited = set()
+        for k in range(set_size + 1):
+            feats = extractor.extract(x.images, list(layers))
+            kernels = target_kernels(extractor, x.targets, layers)
+            resp = [
+                correlate(eccentricity_pool(feats[lay], fix, s, sl), ker)
+                for lay, s, sl, ker in zip(
+                    layers, strides, slopes, kernels, strict=True
+                )
+            ]
+            att = combine_layers(resp, (h, w), smooth_px=smooth)[0].to(torch.float64)
+            allowed = labels >= 0
+            for v in visited:
+                allowed &= labels != v
+            att = torch.where(allowed, att, -torch.inf)
+            best = int(att.argmax())
+            fix = torch.tensor([[best // w, best % w]])
+            out[t, k + 1] = fix[0].numpy()
+            item = int(labels.flatten()[best])
+            visited.add(item)
+            if item == target_item:
+                break
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--trials", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--paradigm", default="orientation_homogeneous")
+    parser.add_argument("--set-size", type=int, default=12)
+    args = parser.parse_args()
+    trials = make_trials(args.paradigm, "hard", args.set_size, args.trials, seed=0)
+    model = EccentricitySearchModel(device="cpu")
+    model.search(
+        trials.images[:1], trials.target, trials.target_masks[:1], trials.item_boxes[:1]
+    )  # fmt: skip  (load weights, warm up)
+    fast_t, slow_t = [], []
+    for _ in range(args.repeats):
+        t0 = time.perf_counter()
+        res = model.search(
+            trials.images, trials.target, trials.target_masks, trials.item_boxes
+        )
+        fast_t.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        ref = naive_search(model, trials)
+        slow_t.append(time.perf_counter() - t0)
+    fast, slow = float(np.median(fast_t)), float(np.median(slow_t))
+    n_fix = int(res.n_fixations.sum())
+    k = min(res.fixations.shape[1], ref.shape[1])
+    diff = float(np.abs(res.fixations[:, :k] - ref[:, :k]).max())
+    print(f"{args.paradigm}, set size {args.set_size}, {args.trials} trials, "
+          f"{n_fix} fixations, {torch.get_num_threads()} threads, median of "
+          f"{args.repeats}")  # fmt: skip
+    print(f"{'name':<28}{'cogattn_s':>11}{'anchor_s':>11}{'ratio':>9}"
+          f"{'max_abs_diff':>14}")  # fmt: skip
+    print(f"{'eccnet_search':<28}{fast:>11.3f}{slow:>11.3f}{slow / fast:>9.1f}"
+          f"{diff:>14.1f}")  # fmt: skip
+    print(f"fixations/s: cogattn {n_fix / fast:.1f}, naive {n_fix / slow:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Search-display rendering: cogattn against supersampled scikit-image polygons.
+
+The anchor draws every item of the same displays (same positions, same kinds) as
+filled polygons with ``skimage.draw.polygon`` / ``skimage.draw.disk`` on a 16x finer
+grid and averages the sub-pixels (``skimage.transform.downscale_local_mean``): a
+box-filter reference built from independent geometry. Like cogattn, the anchor draws
+each kind of item once (cached) and pastes it at every position. Prints
+
+    name  cogattn_s  anchor_s  ratio  max_abs_diff
+
+per paradigm (30 displays per condition at the largest set size), timings being the
+median of repeated runs; ``ratio = anchor_s / cogattn_s``.
+
+Run: ``.venv/bin/python benchmarks/bench_search_stimuli.py [--repeats 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from functools import lru_cache
+
+import numpy as np
+from skimage.draw import disk, polygon
+from skimage.transform import downscale_local_mean
+
+from cogattn.search.paradigms import BACKGROUND, INK, get_spec, item_set
+from cogattn.search.stimuli import PARADIGMS, SearchTrials, make_trials
+
+SUPER = 16
+N_TRIALS = 30
+
+
+def _rect(length: float, width: float, angle_deg: float = 0.0) -> np.ndarray:
+    """Corners (dy, dx) of a bar tilted clockwise from vertical."""
+    a = np.deg2rad(angle_deg)
+    u = np.array([-np.cos(a), np.sin(a)])  # along, pointing up
+    v = np.array([np.sin(a), np.cos(a)])  # across
+    return np.array(
+        [s * 0.5 * length * u + t * 0.5 * width * v for s, t in
+         ((1, 1), (1, -1), (-1, -1), (-1, 1))]
+    )  # fmt: skip
+
+
+def _shift(poly: np.ndarray, dy: float, dx: float) -> np.ndarray:
+    return poly + np.array([dy, dx])
+
+
+def _turn(poly: np.ndarray, quarter_turns: int) -> np.ndarray:
+    """Turn (dy, dx) points counter-clockwise on screen, like ``np.rot90``."""
+    for _ in range(quarter_turns % 4):
+        poly = np.stack([-poly[:, 1], poly[:, 0]], axis=1)
+    return poly
+
+
+def _polygons(kind: str, ppd: float) -> list[np.ndarray]:
+    """Independent geometry of every item kind, relative to the item centre."""
+    if kind == "straight":
+        return [_rect(1.6 * ppd, 0.1 * ppd)]
+    if kind == "curved":
+        c, s, w = 1.6 * ppd, 0.32 * ppd, 0.1 * ppd
+        r = (c * c / 4 + s * s) / (2 * s)
+        cx = s / 2 - r
+        y = np.linspace(-c / 2, c / 2, 400)
+        outer = np.stack([y, cx + np.sqrt((r + w / 2) ** 2 - y**2)], axis=1)
+        inner = np.stack([y, cx + np.sqrt((r - w / 2) ** 2 - y**2)], axis=1)
+        return [np.concatenate([outer, inner[::-1]])]
+    if kind.startswith("tilt"):
+        return [_rect(2.0 * ppd, 0.3 * ppd, float(kind[4:]))]
+    size, w = 5.5 * ppd, 0.5 * ppd
+    name = kind.rstrip("0123456789")
+    turns = int(kind[len(name) :]) // 90
+    half = size / 2
+    if name == "cross":
+        polys = [_rect(size, w), _shift(_rect(w, size), -0.15 * size, 0)]
+    elif name == "non_cross":
+        polys = [
+            _rect(size, w),
+            _shift(_rect(w, half), -0.15 * size, -half / 2),
+            _shift(_rect(w, half), 0.15 * size, half / 2),
+        ]
+    elif name == "T":
+        polys = [_rect(size, w), _shift(_rect(w, size), -(size - w) / 2, 0)]
+    else:  # L
+        polys = [
+            _shift(_rect(size, w), 0, -(size - w) / 2),
+            _shift(_rect(w, size), (size - w) / 2, 0),
+        ]
+    return [_turn(poly, turns) for poly in polys]
+
+
+@lru_cache(maxsize=None)
+def _anchor_item(kind: str, ppd: float, p: int) -> np.ndarray:
+    """One P x P item patch, supersampled with scikit-image and box filtered."""
+    n = p * SUPER
+    m = (p - 1) / 2
+    if kind.startswith("bright"):
+        r = 0.52 * ppd
+        rr, cc = disk(((m + 0.5) * SUPER - 0.5,) * 2, r * SUPER, shape=(n, n))
+        sub = np.full((n, n), BACKGROUND)
+        dy = (rr + 0.5) / SUPER - 0.5 - m
+        dx = (cc + 0.5) / SUPER - 0.5 - m
+        toward = {"top": -dy, "bottom": dy, "left": -dx, "right": dx}[kind[7:]]
+        sub[rr, cc] = np.clip(0.5 + 0.5 * toward / r, 0, 1)
+        return downscale_local_mean(sub, (SUPER, SUPER))
+    mask = np.zeros((n, n), bool)
+    for poly in _polygons(kind, ppd):
+        rows = (poly[:, 0] + m + 0.5) * SUPER - 0.5
+        cols = (poly[:, 1] + m + 0.5) * SUPER - 0.5
+        rr, cc = polygon(rows, cols, shape=(n, n))
+        mask[rr, cc] = True
+    cov = downscale_local_mean(mask.astype(np.float64), (SUPER, SUPER))
+    return BACKGROUND + cov * (INK - BACKGROUND)
+
+
+def anchor_render(trials: SearchTrials) -> np.ndarray:
+    """Render the displays of ``trials`` item by item with scikit-image."""
+    p = item_set(trials.paradigm, trials.px_per_degree).size
+    images = np.full(trials.images.shape, BACKGROUND)
+    for t in range(trials.n_trials):
+        for i in range(trials.set_size):
+            kind = trials.kind_names[trials.item_kinds[t, i]]
+            r0, c0 = (trials.item_centers[t, i] - (p - 1) / 2).astype(int)
+            patch = _anchor_item(kind, trials.px_per_degree, p)
+            images[t, r0 : r0 + p, c0 : c0 + p] = patch
+    return images
+
+
+def _median_time(fn, repeats: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)), out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(
+        f"{'name':<28}{'cogattn_s':>11}{'anchor_s':>11}{'ratio':>9}{'max_abs_diff':>14}"
+    )
+    total = 0.0
+    for paradigm in PARADIGMS:
+        size = max(get_spec(paradigm).set_sizes)
+        for condition in ("easy", "hard"):
+            t_ours, trials = _median_time(
+                lambda c=condition, s=size, p=paradigm: make_trials(
+                    p, c, s, N_TRIALS, seed=1
+                ),
+                args.repeats,
+            )
+            _anchor_item.cache_clear()
+            t_anchor, ref = _median_time(lambda tr=trials: anchor_render(tr), 1)
+            diff = float(np.abs(trials.images - ref).max())
+            total += t_ours
+            name = f"{paradigm}/{condition}"
+            print(
+                f"{name:<28}{t_ours:>11.4f}{t_anchor:>11.4f}"
+                f"{t_anchor / t_ours:>9.1f}{diff:>14.4f}"
+            )
+    # everything a full replication needs: every cell of every paradigm
+    t0 = time.perf_counter()
+    n_images = 0
+    for paradigm in PARADIGMS:
+        spec = get_spec(paradigm)
+        for condition in ("easy", "hard"):
+            for size in spec.set_sizes:
+                n_images += make_trials(paradigm, condition, size, N_TRIALS, 2).n_trials
+    print(
+        f"all six paradigms, {N_TRIALS} trials x every set size x both conditions "
+        f"({n_images} displays): {time.perf_counter() - t0:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

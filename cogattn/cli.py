@@ -1,0 +1,257 @@
+"""The ``cogattn`` command line (also ``python -m cogattn``).
+
+Commands::
+
+    cogattn run SPEC [--executor E] [--scheduler ADDR] [--n-workers N] [--out DIR]
+                     [--quiet]
+    cogattn list [--dir DIR]
+    cogattn show RUN
+    cogattn report RUN
+    cogattn info
+
+Exit codes: 0 success (every check passed), 1 some check or task failed, 2 bad
+input. A bad input prints one line, ``cogattn: error: <message>``, on standard error
+and writes nothing. Heavy libraries are imported inside the commands only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from cogattn._core.errors import CogattnError
+
+__all__ = ["build_parser", "main"]
+
+PROG = "cogattn"
+
+
+class _UsageError(Exception):
+    """A command-line syntax error (reported as one line, exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def _print_checks(summary: Any) -> None:
+    print(f"report: {summary.path}")
+    for check in summary.checks:
+        print(check.line)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from cogattn.sim.runner import run
+
+    results = run(
+        args.spec,
+        out=args.out,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        n_workers=args.n_workers,
+        verbose=False if args.quiet else None,
+    )
+    counts = results.counts
+    print(
+        f"run: {results.run_dir} ({counts['done']} done, {counts['failed']} failed, "
+        f"{counts['pending']} pending)"
+    )
+    _print_checks(results.report)
+    if counts["failed"]:
+        print(
+            f"{counts['failed']} task(s) failed; see 'cogattn show {results.run_dir}'"
+        )
+    return 0 if results.report.all_passed and not counts["failed"] else 1
+
+
+def _spec_dirs(given: str | None) -> list[Path]:
+    if given is not None:
+        return [Path(given)]
+    import cogattn
+
+    here = Path("experiments")
+    repo = Path(cogattn.__file__).resolve().parents[1] / "experiments"
+    dirs = [here]
+    if repo.resolve() != here.resolve():
+        dirs.append(repo)
+    return [d for d in dirs if d.is_dir()]
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from cogattn.sim.registry import list_experiments
+    from cogattn.sim.spec import read_toml
+
+    dirs = _spec_dirs(args.dir)
+    if args.dir is not None and not dirs[0].is_dir():
+        raise CogattnError(f"--dir: {args.dir!r} is not a folder")
+    print("experiments:")
+    for name in list_experiments():
+        print(f"  {name}")
+    for folder in dirs:
+        print(f"specs in {folder}:")
+        files = sorted(folder.glob("*.toml"))
+        for path in files:
+            try:
+                data, _ = read_toml(path)
+                name = data.get("experiment", "?")
+            except CogattnError as err:
+                name = f"unreadable: {_one_line(str(err))}"
+            print(f"  {path}  ({name})")
+        if not files:
+            print("  (none)")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from cogattn.sim.store import load_results
+
+    results = load_results(args.run)
+    spec = results.spec
+    counts = results.counts
+    print(f"run: {results.run_dir}")
+    print(
+        f"experiment: {spec.experiment}"
+        + (f" (module {spec.module})" if spec.module else "")
+    )
+    if spec.description:
+        print(f"description: {_one_line(spec.description)}")
+    print(
+        f"seed: {spec.seed}  repetitions: {spec.repetitions}  executor: {spec.executor}"
+        f"  identity: {spec.identity_hash[:8]}"
+    )
+    for name, value in spec.fixed.items():
+        print(f"fixed {name} = {value!r}")
+    for name, values in spec.grid.items():
+        print(f"grid {name} = {values!r}")
+    print(
+        f"tasks: {counts['total']} total, {counts['done']} done, "
+        f"{counts['failed']} failed, {counts['pending']} pending"
+    )
+    for key, row in results.failed.iterrows():
+        print(
+            f"failed {key} (repetition {row['repetition']}, "
+            f"{row['attempts']} attempts):"
+        )
+        for line in str(row["error"]).rstrip().splitlines():
+            print(f"    {line}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from cogattn.sim.report import write_report
+    from cogattn.sim.store import check_run_folder
+
+    summary = write_report(check_run_folder(args.run))
+    _print_checks(summary)
+    return 0 if summary.all_passed else 1
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    import platform
+    from importlib import metadata
+
+    import cogattn
+
+    print(f"cogattn: {cogattn.__version__}")
+    print(f"python: {platform.python_version()} ({sys.executable})")
+    for dist in ("numpy", "scipy", "torch", "numba", "mne", "dask", "distributed"):
+        try:
+            version = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            version = "not installed"
+        print(f"{dist}: {version}")
+    from cogattn._core.backend import available_backends
+
+    print(f"backends: {', '.join(available_backends())}")
+    try:
+        import torch
+
+        cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
+    except ImportError:
+        cuda = "none (torch not installed)"
+    print(f"cuda device: {cuda}")
+    from cogattn._core.jit import HAS_NUMBA
+
+    print(f"numba jit: {'on' if HAS_NUMBA else 'off'} (COGATTN_USE_NUMBA)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``cogattn`` command."""
+    parser = _Parser(
+        prog=PROG,
+        description="Run and inspect cogattn experiment sweeps.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p_run = sub.add_parser("run", help="run (or resume) a spec and write its report")
+    p_run.add_argument("spec", metavar="SPEC", help="experiment spec (TOML file)")
+    p_run.add_argument(
+        "--executor",
+        help="override the spec's executor: serial, processes or dask",
+    )
+    p_run.add_argument(
+        "--scheduler", metavar="ADDR", help="dask scheduler tcp://host:port"
+    )
+    p_run.add_argument("--n-workers", type=int, metavar="N", help="number of workers")
+    p_run.add_argument(
+        "--out", metavar="DIR", help="run folder (default runs/<experiment>-<hash8>)"
+    )
+    p_run.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_run.set_defaults(func=_cmd_run)
+
+    p_list = sub.add_parser("list", help="registered experiments and spec files")
+    p_list.add_argument(
+        "--dir", metavar="DIR", help="folder of spec files (default experiments/)"
+    )
+    p_list.set_defaults(func=_cmd_list)
+
+    p_show = sub.add_parser("show", help="spec, task counts and failures of a run")
+    p_show.add_argument("run", metavar="RUN", help="run folder")
+    p_show.set_defaults(func=_cmd_show)
+
+    p_report = sub.add_parser("report", help="(re)write the report of a run")
+    p_report.add_argument("run", metavar="RUN", help="run folder")
+    p_report.set_defaults(func=_cmd_report)
+
+    p_info = sub.add_parser("info", help="versions, backends, GPU and numba status")
+    p_info.set_defaults(func=_cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``cogattn`` command.
+
+    Parameters
+    ----------
+    argv : sequence of str | None
+        Arguments without the program name; ``None`` reads ``sys.argv``.
+
+    Returns
+    -------
+    code : int
+        0 on success, 1 when a check or task failed, 2 on bad input.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return int(args.func(args))
+    except (_UsageError, CogattnError, OSError) as err:
+        print(f"{PROG}: error: {_one_line(str(err))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; run again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Encoding models for neural recordings: ridge, banded ridge and TRFs."""

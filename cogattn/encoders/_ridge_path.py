@@ -1,0 +1,189 @@
+"""Drivers that run the ridge solvers over batches of targets."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from cogattn.encoders._ridge_solvers import (
+    batch_statistics,
+    cv_scores_batch,
+    fold_statistics,
+    prepare_design,
+    refit_batch,
+    select_alphas,
+)
+
+__all__ = ["ridge_cv_path", "ridge_refit"]
+
+
+def _batches(n_targets: int, size: int) -> list[slice]:
+    return [
+        slice(start, min(start + size, n_targets))
+        for start in range(0, n_targets, size)
+    ]
+
+
+def _refit_into(
+    design: Any,
+    FtY: Any,
+    alphas_t: Any,
+    y_mean: Any,
+    xp: ModuleType,
+    coef: np.ndarray,
+    intercept: np.ndarray,
+    sl: slice,
+) -> None:
+    coef_b = refit_batch(design, FtY, alphas_t, xp)
+    coef[sl] = xp.to_numpy(xp.transpose(coef_b))
+    intercept[sl] = xp.to_numpy(
+        y_mean - xp.matmul(design.x_mean, xp.astype(coef_b, xp.float64))
+    )
+
+
+def ridge_refit(
+    X: np.ndarray,
+    Y: np.ndarray,
+    alpha_t: np.ndarray,
+    *,
+    fit_intercept: bool,
+    form: str,
+    xp: ModuleType,
+    dtype: Any,
+    batch: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ridge on all samples with one alpha per target.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_samples, n_features)
+        Validated features.
+    Y : numpy.ndarray of shape (n_samples, n_targets)
+        Validated targets.
+    alpha_t : numpy.ndarray of shape (n_targets,)
+        Alpha of each target (> 0).
+    fit_intercept : bool
+        Whether to fit intercepts.
+    form : {"primal", "kernel"}
+        Working basis.
+    xp : module
+        Backend.
+    dtype : numpy dtype
+        Compute dtype.
+    batch : int
+        Targets per batch.
+
+    Returns
+    -------
+    coef : numpy.ndarray of shape (n_targets, n_features)
+    intercept : numpy.ndarray of shape (n_targets,)
+    """
+    design = prepare_design(
+        X, fit_intercept=fit_intercept, form=form, xp=xp, dtype=dtype
+    )
+    n_targets = Y.shape[1]
+    coef = np.empty((n_targets, X.shape[1]), dtype=dtype)
+    intercept = np.empty(n_targets, dtype=dtype)
+    for sl in _batches(n_targets, batch):
+        Yb = xp.asarray(Y[:, sl], dtype=design.F.dtype)
+        _, y_mean, FtY = batch_statistics(
+            design, Yb, fit_intercept=fit_intercept, xp=xp
+        )
+        alphas_b = xp.asarray(alpha_t[sl], dtype=xp.float64)
+        _refit_into(design, FtY, alphas_b, y_mean, xp, coef, intercept, sl)
+    return coef, intercept
+
+
+def ridge_cv_path(
+    X: np.ndarray,
+    Y: np.ndarray,
+    alphas: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    *,
+    fit_intercept: bool,
+    score_func: str,
+    form: str,
+    xp: ModuleType,
+    dtype: Any,
+    batch: int,
+    refit: bool = True,
+) -> dict[str, Any]:
+    """Cross-validated scores of every alpha for every target, then the refit.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_samples, n_features)
+        Validated features.
+    Y : numpy.ndarray of shape (n_samples, n_targets)
+        Validated targets.
+    alphas : numpy.ndarray of shape (n_alphas,)
+        Candidate strengths.
+    folds : list of (train, test) int arrays
+        Splits.
+    fit_intercept : bool
+        Whether to fit intercepts (per-fold centring).
+    score_func : {"r2", "r"}
+        Score of each test fold.
+    form : {"primal", "kernel"}
+        Working basis.
+    xp : module
+        Backend.
+    dtype : numpy dtype
+        Compute dtype.
+    batch : int
+        Targets per batch.
+    refit : bool
+        Whether to refit each target with its best alpha on all samples.
+
+    Returns
+    -------
+    result : dict
+        ``scores`` (n_alphas, n_targets) mean CV scores, ``best`` (n_targets,)
+        indices of the chosen alphas, and with ``refit`` ``coef`` (n_targets,
+        n_features) and ``intercept`` (n_targets,).
+    """
+    design = prepare_design(
+        X, fit_intercept=fit_intercept, form=form, xp=xp, dtype=dtype
+    )
+    stats = fold_statistics(design, folds, alphas, fit_intercept=fit_intercept, xp=xp)
+    n_targets = Y.shape[1]
+    alphas_b = xp.asarray(alphas, dtype=xp.float64)
+    scores_all = np.empty((alphas.size, n_targets))
+    best = np.empty(n_targets, dtype=np.int64)
+    out: dict[str, Any] = {"scores": scores_all, "best": best}
+    if refit:
+        out["coef"] = np.empty((n_targets, X.shape[1]), dtype=dtype)
+        out["intercept"] = np.empty(n_targets, dtype=dtype)
+    for sl in _batches(n_targets, batch):
+        Yb = xp.asarray(Y[:, sl], dtype=design.F.dtype)
+        Yc, y_mean, FtY = batch_statistics(
+            design, Yb, fit_intercept=fit_intercept, xp=xp
+        )
+        del Yb
+        scores = cv_scores_batch(
+            design,
+            stats,
+            Yc,
+            FtY,
+            fit_intercept=fit_intercept,
+            score_func=score_func,
+            xp=xp,
+        )
+        del Yc
+        idx = select_alphas(scores, alphas, xp)
+        scores_all[:, sl] = xp.to_numpy(scores)
+        best[sl] = xp.to_numpy(idx)
+        if refit:
+            _refit_into(
+                design,
+                FtY,
+                alphas_b[idx],
+                y_mean,
+                xp,
+                out["coef"],
+                out["intercept"],
+                sl,
+            )
+    return out

@@ -1,0 +1,249 @@
+"""Time lags for temporal response functions: seconds to samples, lagged designs, and
+the lagged Gram / cross products computed from correlations (no big lagged matrix).
+
+Conventions
+-----------
+A lag ``l`` (in samples) pairs the output at time ``t`` with the input at ``t - l``:
+positive lags look into the past of the input, as in MNE-Python's
+``ReceptiveField`` and mTRF. Samples outside a trial are zero ("zero" edges, MNE's and
+mTRF's ``zeropad=True``), or the rows where some lag falls outside the trial are
+dropped ("drop" edges, mTRF's ``zeropad=False``). Lagged columns use a feature-major
+layout: column ``i * n_lags + a`` holds feature ``i`` at lag ``lags[a]``, so
+coefficients reshape to ``(n_features, n_lags)`` as in MNE.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cogattn._core.errors import ValidationError
+from cogattn._core.validation import check_array, check_option, check_positive
+
+__all__ = [
+    "EDGE_MODES",
+    "lag_samples",
+    "lagged_cross",
+    "lagged_design",
+    "lagged_gram",
+    "row_range",
+]
+
+EDGE_MODES = ("zero", "drop")
+_CHUNK_BYTES = 32 * 2**20
+
+
+def lag_samples(tmin: float, tmax: float, sfreq: float) -> np.ndarray:
+    """Convert a lag window in seconds to integer sample lags (MNE's convention).
+
+    Parameters
+    ----------
+    tmin, tmax : float
+        First and last lag, in seconds; both included. ``tmin <= tmax``.
+    sfreq : float
+        Sampling frequency, in Hz.
+
+    Returns
+    -------
+    lags : ndarray of int64, shape (n_lags,)
+        ``arange(round(tmin * sfreq), round(tmax * sfreq) + 1)``.
+    """
+    sfreq = check_positive(sfreq, "sfreq")
+    for value, name in ((tmin, "tmin"), (tmax, "tmax")):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+            raise ValidationError(
+                f"{name} must be a number of seconds, got {type(value).__name__} "
+                f"({value!r:.40})"
+            )
+        if not np.isfinite(value):
+            raise ValidationError(f"{name} must be finite, got {value}")
+    if tmin > tmax:
+        raise ValidationError(f"tmin must be <= tmax, got tmin={tmin} and tmax={tmax}")
+    return np.arange(
+        int(np.round(tmin * sfreq)), int(np.round(tmax * sfreq)) + 1, dtype=np.int64
+    )
+
+
+def _check_lags(lags: np.ndarray | list[int]) -> np.ndarray:
+    arr = check_array(lags, "lags", ndim=1, dtype="integer").astype(np.int64)
+    if np.any(np.diff(arr) <= 0):
+        raise ValidationError(f"lags must be strictly increasing, got {arr[:10]}...")
+    return arr
+
+
+def row_range(n_times: int, lags: np.ndarray, edges: str = "zero") -> tuple[int, int]:
+    """Rows ``[t0, t1)`` of a trial kept by the lagged design.
+
+    Parameters
+    ----------
+    n_times : int
+        Samples in the trial.
+    lags : ndarray of int, shape (n_lags,)
+        Sample lags.
+    edges : {"zero", "drop"}
+        Edge handling.
+
+    Returns
+    -------
+    t0, t1 : int
+        First kept row and one past the last.
+    """
+    check_option(edges, EDGE_MODES, "edges")
+    lags = _check_lags(lags)
+    span = max(int(lags[-1]), 0) - min(int(lags[0]), 0)
+    if n_times <= span:
+        raise ValidationError(
+            f"a trial of {n_times} samples is too short for lags "
+            f"{int(lags[0])}..{int(lags[-1])} samples; each trial needs more than "
+            f"{span} samples"
+        )
+    if edges == "zero":
+        return 0, n_times
+    return max(0, int(lags[-1])), n_times + min(0, int(lags[0]))
+
+
+def lagged_design(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndarray:
+    """Materialise the lagged design matrix of one trial.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_times, n_features)
+        One trial (a 1-D input is one feature).
+    lags : array-like of int, shape (n_lags,)
+        Sample lags, strictly increasing.
+    edges : {"zero", "drop"}
+        ``"zero"`` pads outside the trial with zeros; ``"drop"`` keeps only the rows
+        where every lag falls inside the trial.
+
+    Returns
+    -------
+    design : ndarray of shape (n_rows, n_features * n_lags)
+        ``design[t, i * n_lags + a] = x[t + t0 - lags[a], i]`` (zero outside).
+    """
+    x = check_array(x, "x", ndim=(1, 2))
+    if x.ndim == 1:
+        x = x[:, None]
+    lags = _check_lags(lags)
+    n_times, n_feat = x.shape
+    t0, t1 = row_range(n_times, lags, edges)
+    out = np.zeros((t1 - t0, n_feat, lags.size), dtype=x.dtype)
+    for a, lag in enumerate(lags):  # loop over lags only; each step is one copy
+        lo, hi = max(t0, lag), min(t1, n_times + lag)
+        out[lo - t0 : hi - t0, :, a] = x[lo - lag : hi - lag]
+    return out.reshape(t1 - t0, n_feat * lags.size)
+
+
+def _edge_tables(
+    n_times: int, lags: np.ndarray, t0: int, t1: int
+) -> tuple[np.ndarray, ...]:
+    """Head/tail strip lengths for every lag pair and correlation ranges."""
+    la = lags[:, None]
+    lb = lags[None, :]
+    d = la - lb
+    s0_ab = np.maximum(0, d)
+    s1_ab = np.minimum(n_times, n_times + d)
+    big_t0 = np.maximum(np.maximum(t0, la), lb)
+    big_t1 = np.minimum(np.minimum(t1, n_times + la), n_times + lb)
+    kh = (big_t0 - lb) - s0_ab
+    kt = s1_ab - (big_t1 - lb)
+    d_min = int(lags[0] - lags[-1])
+    diffs = np.arange(d_min, -d_min + 1)
+    s0 = np.maximum(0, diffs)
+    s1 = np.minimum(n_times, n_times + diffs)
+    return kh.astype(np.int64), kt.astype(np.int64), diffs, s0, s1
+
+
+def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndarray:
+    """Lagged Gram matrix ``D.T @ D`` of one trial without building ``D``.
+
+    The full correlation at every lag difference is one BLAS product; the samples
+    that the lagged design leaves out at the trial edges are then removed with a
+    numba kernel (``O(n_features**2 * n_lags**2)``), as MNE's ``edge_correction``.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_times, n_features)
+        One trial.
+    lags : array-like of int, shape (n_lags,)
+        Sample lags, strictly increasing.
+    edges : {"zero", "drop"}
+        Edge handling, as in :func:`lagged_design`.
+
+    Returns
+    -------
+    gram : ndarray of shape (n_features * n_lags, n_features * n_lags)
+        Equal to ``lagged_design(x, lags, edges).T @ lagged_design(x, lags, edges)``
+        in float64.
+    """
+    from cogattn.encoders import _lags_numba
+
+    x = check_array(x, "x", ndim=(1, 2))
+    if x.ndim == 1:
+        x = x[:, None]
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    lags = _check_lags(lags)
+    n_times = x.shape[0]
+    t0, t1 = row_range(n_times, lags, edges)
+    kh, kt, diffs, s0, s1 = _edge_tables(n_times, lags, t0, t1)
+    corr = np.empty((diffs.size, x.shape[1], x.shape[1]))
+    for k, dd in enumerate(diffs):  # one BLAS product per lag difference
+        corr[k] = x[s0[k] - dd : s1[k] - dd].T @ x[s0[k] : s1[k]]
+    k_max = int(max(kh.max(), kt.max(), 0))
+    kernel = (
+        _lags_numba.gram_from_correlations_parallel
+        if x.shape[1] >= 8
+        else _lags_numba.gram_from_correlations
+    )
+    return kernel(
+        x, corr, lags, int(diffs[0]), kh, kt, s0.astype(np.int64),
+        s1.astype(np.int64), k_max,
+    )  # fmt: skip
+
+
+def lagged_cross(
+    x: np.ndarray, y: np.ndarray, lags: np.ndarray, edges: str = "zero"
+) -> np.ndarray:
+    """Lagged cross product ``D.T @ y[t0:t1]`` of one trial without building ``D``.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_times, n_features)
+        Input trial.
+    y : array-like of shape (n_times, n_outputs)
+        Output trial, same number of samples.
+    lags : array-like of int, shape (n_lags,)
+        Sample lags, strictly increasing.
+    edges : {"zero", "drop"}
+        Edge handling, as in :func:`lagged_design`.
+
+    Returns
+    -------
+    cross : ndarray of shape (n_features * n_lags, n_outputs)
+        float64.
+    """
+    x = check_array(x, "x", ndim=(1, 2))
+    y = check_array(y, "y", ndim=(1, 2))
+    x = x[:, None] if x.ndim == 1 else x
+    y = y[:, None] if y.ndim == 1 else y
+    if x.shape[0] != y.shape[0]:
+        raise ValidationError(
+            f"x and y must have the same number of samples, got {x.shape[0]} and "
+            f"{y.shape[0]}"
+        )
+    lags = _check_lags(lags)
+    n_times, n_feat = x.shape
+    t0, t1 = row_range(n_times, lags, edges)
+    x = x.astype(np.float64, copy=False)
+    y = y.astype(np.float64, copy=False)
+    out = np.zeros((n_feat * lags.size, y.shape[1]))
+    x_t = np.ascontiguousarray(x.T)  # (n_features, n_times): contiguous lag copies
+    # materialise the transposed lagged design in row chunks of bounded size
+    chunk = max(256, int(_CHUNK_BYTES // (8 * n_feat * lags.size)))
+    for start in range(t0, t1, chunk):
+        stop = min(t1, start + chunk)
+        block = np.zeros((n_feat, lags.size, stop - start))
+        for a, lag in enumerate(lags):  # loop over lags only
+            lo, hi = max(start, lag), min(stop, n_times + lag)
+            if hi > lo:
+                block[:, a, lo - start : hi - start] = x_t[:, lo - lag : hi - lag]
+        out += block.reshape(n_feat * lags.size, -1) @ y[start:stop]
+    return out

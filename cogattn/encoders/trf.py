@@ -1,0 +1,455 @@
+"""Temporal response functions: ridge regression on time-lagged inputs, over trials.
+
+Regularisation
+--------------
+``alpha`` is added to the diagonal of the *unnormalised* lagged Gram matrix
+``X.T @ X`` (summed over samples and trials), exactly as MNE's ``TimeDelayingRidge``
+and ``ReceptiveField(estimator=alpha)``: the same ``alpha`` gives the same
+coefficients. mTRF (``mtrf.model.TRF.train``) averages the Gram matrix over the
+``n_trials`` training trials and adds ``lambda * sfreq``; its weights are ours times
+``sfreq``. Its ``lambda`` therefore equals ``alpha / (n_trials * sfreq)`` here (with
+``centering="columns"``, mTRF's unpenalised bias).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import numpy as np
+
+from cogattn._core.backend import get_backend, infer_backend
+from cogattn._core.errors import ValidationError
+from cogattn._core.log import logger
+from cogattn._core.validation import check_array, check_int, check_option
+from cogattn.encoders._trf_solvers import (
+    build_problem,
+    cv_scores_from_stats,
+    intercepts,
+    solve_alphas,
+    solve_exact,
+    trial_stats,
+)
+from cogattn.encoders.lags import EDGE_MODES, lag_samples, lagged_design, row_range
+from cogattn.encoders.mne_io import is_mne_instance, mne_to_trials, trf_to_evoked
+
+__all__ = ["TRF", "as_trials", "check_alphas", "trial_folds"]
+
+
+def as_trials(data: Any, name: str) -> list[np.ndarray]:
+    """Convert one trial or a list of trials to a list of float64 2-D arrays.
+
+    Parameters
+    ----------
+    data : array-like | list of array-like
+        A list of ``(n_times, n_features)`` trials, one 2-D array (one trial), a 1-D
+        array (one trial, one feature) or a 3-D array ``(n_trials, n_times,
+        n_features)``. Torch tensors are accepted.
+    name : str
+        Argument name, for messages.
+
+    Returns
+    -------
+    trials : list of ndarray of shape (n_times, n_features)
+    """
+    if type(data).__module__.startswith("torch"):
+        data = data.detach().cpu().numpy()
+    if isinstance(data, (list, tuple)):
+        if len(data) == 0:
+            raise ValidationError(f"{name} must hold at least one trial, got none")
+        items = list(data)
+    else:
+        arr = check_array(data, name, ndim=(1, 2, 3))
+        items = list(arr) if arr.ndim == 3 else [arr]
+    out = []
+    for k, item in enumerate(items):
+        if type(item).__module__.startswith("torch"):
+            item = item.detach().cpu().numpy()
+        arr = check_array(item, f"{name}[{k}]", ndim=(1, 2))
+        arr = arr[:, None] if arr.ndim == 1 else arr
+        out.append(np.ascontiguousarray(arr, dtype=np.float64))
+    n_feat = {a.shape[1] for a in out}
+    if len(n_feat) > 1:
+        raise ValidationError(
+            f"every trial of {name} must have the same number of columns, got "
+            f"{sorted(n_feat)}"
+        )
+    return out
+
+
+def check_alphas(alpha: Any) -> np.ndarray:
+    """Validate ridge penalties: a positive number or a 1-D array of them.
+
+    Parameters
+    ----------
+    alpha : float | array-like
+        Penalties.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    """
+    arr = check_array(alpha, "alpha", ndim=(0, 1), dtype="floating")
+    arr = np.atleast_1d(arr).astype(np.float64)
+    if np.any(arr <= 0):
+        raise ValidationError(
+            f"alpha must be > 0 (ridge penalty), got {arr[arr <= 0][:5].tolist()}"
+        )
+    return arr
+
+
+def trial_folds(n_trials: int, cv: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Cross-validation folds over trials (never over samples).
+
+    Parameters
+    ----------
+    n_trials : int
+        Number of trials.
+    cv : int | object with ``split`` | list of (train, test)
+        ``int``: that many contiguous folds of trials, in order; a scikit-learn
+        splitter is called on the trial indices.
+
+    Returns
+    -------
+    folds : list of (ndarray, ndarray)
+        Train and test trial indices.
+    """
+    if hasattr(cv, "split"):
+        folds = [(np.asarray(a), np.asarray(b)) for a, b in cv.split(np.arange(n_trials))]
+    elif isinstance(cv, (list, tuple)):
+        folds = [(np.asarray(a), np.asarray(b)) for a, b in cv]
+    else:
+        k = check_int(cv, "cv", low=2)
+        if k > n_trials:
+            raise ValidationError(
+                f"cv={k} folds need at least {k} trials, got {n_trials} trial(s); "
+                "split the recording into more trials or lower cv"
+            )
+        tests = np.array_split(np.arange(n_trials), k)
+        folds = [(np.setdiff1d(np.arange(n_trials), t), t) for t in tests]
+    for train, test in folds:
+        if len(train) == 0 or len(test) == 0:
+            raise ValidationError("every cv fold needs training and test trials")
+    return folds
+
+
+class TRF:
+    """Temporal response function (forward encoding or backward decoding model).
+
+    Parameters
+    ----------
+    tmin, tmax : float
+        Lag window of the stimulus-to-response relation, in seconds (both included;
+        ``tmax >= tmin``). A backward model uses the response at ``t + tmin .. t +
+        tmax`` to reconstruct the stimulus at ``t`` (decoder lags ``-tmax .. -tmin``).
+    sfreq : float
+        Sampling frequency of stimulus and response, in Hz.
+    alpha : float | array-like of float
+        Ridge penalty (> 0), on MNE's scale (see the module notes). Several values:
+        chosen by cross-validation over trials.
+    direction : {"forward", "backward"}
+        ``"forward"`` predicts the response from the stimulus; ``"backward"``
+        reconstructs the stimulus from the response.
+    fit_intercept : bool
+        Whether to fit an intercept.
+    centering : {"signal", "columns"}
+        How the intercept is handled: ``"signal"`` removes the mean of every signal
+        before lagging (MNE); ``"columns"`` centres every lagged column (an
+        unpenalised intercept, as mTRF and scikit-learn).
+    edges : {"zero", "drop"}
+        ``"zero"`` pads the trial edges with zeros (MNE, mTRF default); ``"drop"``
+        uses only samples where every lag is inside the trial.
+    cv : int | splitter | list of (train, test)
+        Folds over trials for choosing ``alpha`` (default 5 contiguous folds).
+    alpha_per_target : bool
+        Choose the penalty separately for every output.
+    picks : str | list | None
+        Channels of an MNE response (``None``: all data channels).
+    backend : str | None
+        ``"numpy"``, ``"torch"`` or ``"torch_cuda"`` for the solves and predictions;
+        ``None`` follows the inputs (torch tensors) or the current backend.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_outputs, n_features, n_lags)
+        Weights, MNE's layout.
+    intercept_ : ndarray of shape (n_outputs,)
+        Intercepts.
+    delays_ : ndarray of int, shape (n_lags,)
+        Lags of the fitted design, in samples.
+    times_ : ndarray of shape (n_lags,)
+        ``delays_ / sfreq``, in seconds.
+    best_alpha_ : float | ndarray of shape (n_outputs,)
+        Penalty used for the final fit.
+    cv_scores_ : ndarray of shape (n_alphas, n_outputs) | None
+        Held-out Pearson r for every penalty, averaged over folds (``None`` with a
+        single penalty).
+    alphas_ : ndarray of shape (n_alphas,)
+        Penalties tried.
+    patterns_ : ndarray of shape (n_outputs, n_features, n_lags) | None
+        Haufe forward patterns of a backward model, ``cov(X) W cov(X W)^-1``.
+    info_ : mne.Info | None
+        Channels of an MNE response.
+    """
+
+    def __init__(
+        self,
+        tmin: float = 0.0,
+        tmax: float = 0.5,
+        sfreq: float = 128.0,
+        alpha: float | Any = 1.0,
+        direction: str = "forward",
+        fit_intercept: bool = True,
+        centering: str = "signal",
+        edges: str = "zero",
+        cv: Any = 5,
+        alpha_per_target: bool = False,
+        picks: Any = None,
+        backend: str | None = None,
+    ) -> None:
+        self.tmin = tmin
+        self.tmax = tmax
+        self.sfreq = sfreq
+        self.alpha = alpha
+        self.direction = direction
+        self.fit_intercept = fit_intercept
+        self.centering = centering
+        self.edges = edges
+        self.cv = cv
+        self.alpha_per_target = alpha_per_target
+        self.picks = picks
+        self.backend = backend
+
+    # ------------------------------------------------------------------ helpers
+    def _get_backend(self, *inputs: Any) -> Any:
+        if self.backend is not None:
+            return get_backend(self.backend)
+        flat = [a[0] if isinstance(a, (list, tuple)) and len(a) else a for a in inputs]
+        return infer_backend(*flat)
+
+    def _response_trials(self, response: Any) -> tuple[list[np.ndarray], Any]:
+        if is_mne_instance(response):
+            trials, info = mne_to_trials(response, self.picks)
+            if not np.isclose(info["sfreq"], float(self.sfreq)):
+                raise ValidationError(
+                    f"sfreq={self.sfreq} Hz does not match the MNE data "
+                    f"({info['sfreq']} Hz); resample the data or set sfreq"
+                )
+            return trials, info
+        return as_trials(response, "response"), None
+
+    def _lags(self) -> np.ndarray:
+        lags = lag_samples(self.tmin, self.tmax, self.sfreq)
+        return lags if self.direction == "forward" else -lags[::-1].copy()
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise ValidationError("this TRF is not fitted yet; call fit() first")
+
+    # ---------------------------------------------------------------------- fit
+    def fit(self, stimulus: Any, response: Any) -> TRF:
+        """Fit the TRF on a list of trials.
+
+        Parameters
+        ----------
+        stimulus : list of array-like of shape (n_times, n_features)
+            Stimulus trials (a single array is one trial).
+        response : list of array-like of shape (n_times, n_channels) | mne.io.Raw | mne.Epochs
+            Response trials, same number of trials and samples per trial.
+
+        Returns
+        -------
+        self : TRF
+        """  # noqa: E501
+        check_option(self.direction, ("forward", "backward"), "direction")
+        check_option(self.edges, EDGE_MODES, "edges")
+        check_option(self.fit_intercept, (True, False), "fit_intercept")
+        check_option(self.centering, ("signal", "columns"), "centering")
+        check_option(self.alpha_per_target, (True, False), "alpha_per_target")
+        backend = self._get_backend(stimulus, response)
+        stim = as_trials(stimulus, "stimulus")
+        resp, info = self._response_trials(response)
+        _check_pairs(stim, resp)
+        lags = self._lags()
+        x, y = (stim, resp) if self.direction == "forward" else (resp, stim)
+        for k, trial in enumerate(x):
+            try:
+                row_range(trial.shape[0], lags, self.edges)
+            except ValidationError as err:
+                raise ValidationError(f"trial {k}: {err} (tmin/tmax too long)") from None
+        alphas = check_alphas(self.alpha)
+        centering = self.centering if self.fit_intercept else None
+        n_feat, n_out, n_lags = x[0].shape[1], y[0].shape[1], lags.size
+        with _blas_threads(n_feat * n_lags):
+            self._fit_core(x, y, lags, alphas, centering, backend)
+        self.info_ = info
+        return self
+
+    def _fit_core(self, x, y, lags, alphas, centering, backend) -> None:
+        n_feat, n_out, n_lags = x[0].shape[1], y[0].shape[1], lags.size
+        stats = [trial_stats(a, b, lags, self.edges) for a, b in zip(x, y)]
+        total = stats[0]
+        for st in stats[1:]:
+            total = total + st
+        self.cv_scores_ = None
+        if alphas.size > 1:
+            folds = trial_folds(len(stats), self.cv)
+            scores = np.zeros((alphas.size, n_out))
+            for _, test in folds:  # a handful of folds; all alphas at once
+                test_st = stats[test[0]]
+                for t in test[1:]:
+                    test_st = test_st + stats[t]
+                prob = build_problem(total - test_st, n_feat, n_lags, centering, backend)
+                coef = solve_alphas(prob, alphas, backend)
+                inter = intercepts(prob, coef, backend)
+                r = cv_scores_from_stats(coef, inter, test_st, n_feat, n_lags, backend)
+                scores += backend.to_numpy(r)
+            self.cv_scores_ = scores / len(folds)
+            if self.alpha_per_target:
+                alpha_vec = alphas[np.argmax(self.cv_scores_, axis=0)]
+                self.best_alpha_ = alpha_vec
+            else:
+                best = alphas[int(np.argmax(self.cv_scores_.mean(axis=1)))]
+                alpha_vec = np.full(n_out, best)
+                self.best_alpha_ = float(best)
+            logger.info("TRF: best alpha %s", self.best_alpha_)
+        else:
+            alpha_vec = np.full(n_out, alphas[0])
+            self.best_alpha_ = float(alphas[0])
+        prob = build_problem(total, n_feat, n_lags, centering, backend)
+        coef = solve_exact(prob, alpha_vec, backend)
+        inter = intercepts(prob, coef, backend)
+        coef_np = backend.to_numpy(coef)
+        self.coef_ = coef_np.reshape(n_feat, n_lags, n_out).transpose(2, 0, 1).copy()
+        self.intercept_ = backend.to_numpy(inter)
+        self.alphas_ = alphas
+        self.delays_ = lags
+        self.times_ = lags / float(self.sfreq)
+        self.n_features_in_ = n_feat
+        self.n_outputs_ = n_out
+        self.patterns_ = None
+        if self.direction == "backward":
+            xtx = backend.to_numpy(prob.xtx)
+            cov_w = xtx @ coef_np
+            pat = np.linalg.solve((coef_np.T @ cov_w).T, cov_w.T).T
+            self.patterns_ = pat.reshape(n_feat, n_lags, n_out).transpose(2, 0, 1)
+
+    # ------------------------------------------------------------------ predict
+    def predict(self, X: Any) -> Any:
+        """Predict the output trials from the input trials.
+
+        Parameters
+        ----------
+        X : list of array-like of shape (n_times, n_features) | mne.io.Raw | mne.Epochs
+            The stimulus (forward model) or the response (backward model).
+
+        Returns
+        -------
+        pred : list of array of shape (n_rows, n_outputs)
+            One prediction per trial, on the model's backend (numpy arrays or
+            tensors); ``n_rows`` is ``n_times`` with ``edges="zero"``.
+        """
+        self._check_fitted()
+        backend = self._get_backend(X)
+        if is_mne_instance(X):
+            trials, _ = self._response_trials(X)
+        else:
+            trials = as_trials(X, "X")
+        if trials[0].shape[1] != self.n_features_in_:
+            raise ValidationError(
+                f"X has {trials[0].shape[1]} features per sample, the model was fitted "
+                f"with {self.n_features_in_}"
+            )
+        designs = [lagged_design(t, self.delays_, self.edges) for t in trials]
+        sizes = np.cumsum([d.shape[0] for d in designs])[:-1]
+        n_lags = self.delays_.size
+        w = self.coef_.transpose(1, 2, 0).reshape(self.n_features_in_ * n_lags, -1)
+        w_b = backend.asarray(w, dtype=backend.float64)
+        big = backend.asarray(np.concatenate(designs), dtype=backend.float64)
+        pred = backend.matmul(big, w_b) + backend.asarray(self.intercept_)
+        bounds = [0, *sizes.tolist(), int(pred.shape[0])]
+        return [pred[bounds[k] : bounds[k + 1]] for k in range(len(designs))]
+
+    def score(self, stimulus: Any, response: Any) -> np.ndarray:
+        """Pearson r per output between prediction and data, over all trials.
+
+        Parameters
+        ----------
+        stimulus : list of array-like of shape (n_times, n_features)
+            Stimulus trials.
+        response : list of array-like of shape (n_times, n_channels) | mne.io.Raw | mne.Epochs
+            Response trials.
+
+        Returns
+        -------
+        r : ndarray of shape (n_outputs,)
+        """  # noqa: E501
+        from cogattn.encoders.stats import pearsonr
+
+        self._check_fitted()
+        stim = as_trials(stimulus, "stimulus")
+        resp, _ = self._response_trials(response)
+        _check_pairs(stim, resp)
+        x, y = (stim, resp) if self.direction == "forward" else (resp, stim)
+        backend = self._get_backend(stimulus, response)
+        pred = [backend.to_numpy(p) for p in self.predict(x)]
+        rows = [row_range(t.shape[0], self.delays_, self.edges) for t in y]
+        truth = np.concatenate([t[a:b] for t, (a, b) in zip(y, rows)])
+        return pearsonr(truth, np.concatenate(pred))
+
+    def to_evoked(self, feature: int = 0, info: Any = None) -> Any:
+        """The forward TRF of one stimulus feature as an ``mne.EvokedArray``.
+
+        Parameters
+        ----------
+        feature : int
+            Stimulus feature index.
+        info : mne.Info | None
+            Channels (``None``: the ``info_`` of an MNE response given to ``fit``).
+
+        Returns
+        -------
+        evoked : mne.EvokedArray
+            Channels x lags, times in seconds.
+        """
+        self._check_fitted()
+        if self.direction != "forward":
+            raise ValidationError(
+                "to_evoked needs a forward model (channels x lags); this TRF has "
+                "direction='backward' (see patterns_)"
+            )
+        feature = check_int(feature, "feature", low=0, high=self.n_features_in_ - 1)
+        info = self.info_ if info is None else info
+        if info is None:
+            raise ValidationError(
+                "no channel info: fit with an mne.io.Raw / mne.Epochs response or "
+                "pass info=mne.create_info(...)"
+            )
+        return trf_to_evoked(
+            self.coef_[:, feature, :], self.times_, info, comment=f"TRF {feature}"
+        )
+
+
+def _blas_threads(n_coef: int) -> Any:
+    """One BLAS thread for small problems (many small products thrash threads)."""
+    if n_coef > 1024:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def _check_pairs(stim: list[np.ndarray], resp: list[np.ndarray]) -> None:
+    if len(stim) != len(resp):
+        raise ValidationError(
+            f"stimulus and response must have the same number of trials, got "
+            f"{len(stim)} and {len(resp)}"
+        )
+    for k, (s, r) in enumerate(zip(stim, resp)):
+        if s.shape[0] != r.shape[0]:
+            raise ValidationError(
+                f"trial {k}: stimulus has {s.shape[0]} samples but response has "
+                f"{r.shape[0]}; every trial pair must have the same length"
+            )

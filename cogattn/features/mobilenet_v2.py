@@ -1,0 +1,191 @@
+"""MobileNetV2 (width 1.0) in plain torch, with torchvision's parameter names.
+
+The layout follows Sandler et al. (2018), "MobileNetV2: Inverted Residuals and Linear
+Bottlenecks", as implemented by torchvision: a stride-2 3×3 stem, seventeen inverted
+residual blocks, a 1×1 convolution to 1280 channels, global average pooling and a
+``Dropout(0.2) + Linear(1280, 1000)`` classifier. Module names match torchvision's, so
+the official ImageNet checkpoint loads with ``load_state_dict(strict=True)``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+__all__ = ["MOBILENET_V2_STRIDES", "InvertedResidual", "MobileNetV2", "mobilenet_v2"]
+
+# (expansion t, output channels c, repeats n, first stride s), width multiplier 1.0
+_SETTINGS: tuple[tuple[int, int, int, int], ...] = (
+    (1, 16, 1, 1),
+    (6, 24, 2, 2),
+    (6, 32, 3, 2),
+    (6, 64, 4, 2),
+    (6, 96, 3, 1),
+    (6, 160, 3, 2),
+    (6, 320, 1, 1),
+)
+
+
+def _block_strides() -> tuple[int, ...]:
+    strides = [2]  # features.0, the stem
+    total = 2
+    for _, _, n, s in _SETTINGS:
+        for i in range(n):
+            total *= s if i == 0 else 1
+            strides.append(total)
+    strides.append(total)  # features.18, the final 1x1 convolution
+    return tuple(strides)
+
+
+#: Downsampling factor of the output of ``features.i`` relative to the input image.
+MOBILENET_V2_STRIDES: tuple[int, ...] = _block_strides()
+
+
+class _ConvBNReLU6(nn.Sequential):
+    """Convolution (no bias), BatchNorm and ReLU6, named ``0``, ``1``, ``2``."""
+
+    def __init__(
+        self, in_ch: int, out_ch: int, kernel: int = 3, stride: int = 1, groups: int = 1
+    ) -> None:
+        super().__init__(
+            nn.Conv2d(
+                in_ch,
+                out_ch,
+                kernel,
+                stride,
+                (kernel - 1) // 2,
+                groups=groups,
+                bias=False,
+            ),
+            nn.BatchNorm2d(out_ch),
+            nn.ReLU6(inplace=True),
+        )
+
+
+class InvertedResidual(nn.Module):
+    """Inverted residual block: 1×1 expansion, 3×3 depthwise, 1×1 linear projection.
+
+    Parameters
+    ----------
+    in_ch, out_ch : int
+        Input and output channels.
+    stride : {1, 2}
+        Stride of the depthwise convolution.
+    expand_ratio : int
+        Width of the hidden layer relative to ``in_ch``; 1 drops the expansion.
+
+    Notes
+    -----
+    The identity shortcut is used when ``stride == 1`` and ``in_ch == out_ch``.
+    """
+
+    def __init__(self, in_ch: int, out_ch: int, stride: int, expand_ratio: int) -> None:
+        super().__init__()
+        hidden = round(in_ch * expand_ratio)
+        self.use_res_connect = stride == 1 and in_ch == out_ch
+        layers: list[nn.Module] = []
+        if expand_ratio != 1:
+            layers.append(_ConvBNReLU6(in_ch, hidden, kernel=1))
+        layers += [
+            _ConvBNReLU6(hidden, hidden, stride=stride, groups=hidden),
+            nn.Conv2d(hidden, out_ch, 1, 1, 0, bias=False),
+            nn.BatchNorm2d(out_ch),
+        ]
+        self.conv = nn.Sequential(*layers)
+        self.out_channels = out_ch
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply the block to ``x`` of shape (B, in_ch, H, W)."""
+        if self.use_res_connect:
+            return x + self.conv(x)
+        return self.conv(x)
+
+
+class MobileNetV2(nn.Module):
+    """MobileNetV2 with width multiplier 1.0 and torchvision's module names.
+
+    Parameters
+    ----------
+    num_classes : int
+        Size of the classifier output (1000 for ImageNet).
+    dropout : float
+        Dropout probability before the classifier (0.2 in torchvision).
+
+    Attributes
+    ----------
+    features : torch.nn.Sequential
+        ``features.0`` .. ``features.18``; the output of ``features.i`` has the
+        stride ``MOBILENET_V2_STRIDES[i]``.
+    classifier : torch.nn.Sequential
+        ``Dropout`` then ``Linear(1280, num_classes)``.
+
+    Notes
+    -----
+    Freshly built weights follow torchvision's initialisation: Kaiming-normal
+    (``fan_out``) convolutions, BatchNorm scale 1 and shift 0, classifier weights
+    drawn from N(0, 0.01²) with zero bias. Seed torch before building for
+    reproducible random weights.
+    """
+
+    def __init__(self, num_classes: int = 1000, dropout: float = 0.2) -> None:
+        super().__init__()
+        in_ch = 32
+        last_ch = 1280
+        layers: list[nn.Module] = [_ConvBNReLU6(3, in_ch, stride=2)]
+        for t, c, n, s in _SETTINGS:
+            for i in range(n):
+                layers.append(InvertedResidual(in_ch, c, s if i == 0 else 1, t))
+                in_ch = c
+        layers.append(_ConvBNReLU6(in_ch, last_ch, kernel=1))
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Sequential(
+            nn.Dropout(p=dropout), nn.Linear(last_ch, num_classes)
+        )
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw fresh weights with torchvision's initialisation scheme."""
+        for m in self.modules():
+            if any(p.is_meta for p in m.parameters(recurse=False)):
+                continue  # shapes only: nothing to draw on the meta device
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out")
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, 0, 0.01)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Compute class logits.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (B, 3, H, W)
+            Images already normalised with the ImageNet mean and std.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (B, num_classes)
+        """
+        x = self.features(x)
+        x = nn.functional.adaptive_avg_pool2d(x, 1).flatten(1)
+        return self.classifier(x)
+
+
+def mobilenet_v2(num_classes: int = 1000) -> MobileNetV2:
+    """Build a randomly initialised MobileNetV2 (width 1.0).
+
+    Parameters
+    ----------
+    num_classes : int
+        Number of output classes.
+
+    Returns
+    -------
+    model : MobileNetV2
+    """
+    return MobileNetV2(num_classes=num_classes)

@@ -1,0 +1,280 @@
+"""Registry of vision backbones and :func:`load_backbone`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from cogattn._core.errors import BackendError, ValidationError
+from cogattn._core.validation import check_int, validate_type
+from cogattn.features.extractor import FeatureExtractor
+from cogattn.features.mobilenet_v2 import MOBILENET_V2_STRIDES, MobileNetV2
+from cogattn.features.vgg import VGG16, VGG16_LAYER_ALIASES, VGG16_STRIDES
+from cogattn.features.weights import (
+    check_state_dict,
+    load_official_state_dict,
+    load_state_dict_file,
+)
+
+__all__ = ["BackboneSpec", "list_backbones", "load_backbone", "register_backbone"]
+
+_RANDOM = "random"
+
+
+@dataclass(frozen=True)
+class BackboneSpec:
+    """A registered backbone.
+
+    Attributes
+    ----------
+    name : str
+        Registry key.
+    builder : callable
+        ``builder() -> torch.nn.Module``: builds the network with fresh random weights
+        (drawn from torch's global generator, which :func:`load_backbone` seeds).
+    layers : dict of str to int
+        Tap names ``"features.i"`` in order, with their strides in pixels.
+    aliases : dict of str to str
+        Readable layer names.
+    weights : dict of str to str
+        Named pretrained weights and the official URL of each checkpoint.
+    """
+
+    name: str
+    builder: Callable[[], nn.Module]
+    layers: dict[str, int]
+    aliases: dict[str, str] = field(default_factory=dict)
+    weights: dict[str, str] = field(default_factory=dict)
+
+
+_REGISTRY: dict[str, BackboneSpec] = {}
+
+
+def register_backbone(
+    name: str,
+    builder: Callable[[], nn.Module],
+    layers: Mapping[str, int],
+    *,
+    aliases: Mapping[str, str] | None = None,
+    weights: Mapping[str, str] | None = None,
+    overwrite: bool = False,
+) -> BackboneSpec:
+    """Register a backbone so :func:`load_backbone` can build it by name.
+
+    Parameters
+    ----------
+    name : str
+        Registry key, e.g. ``"mobilenet_v2"``.
+    builder : callable
+        ``builder() -> torch.nn.Module`` returning a randomly initialised network
+        with an ``nn.Sequential`` attribute ``features`` and a ``forward`` that
+        returns class logits.
+    layers : mapping of str to int
+        Tap names ``"features.i"`` (outputs of ``features[i]``), shallow to deep,
+        each with its downsampling factor in pixels.
+    aliases : mapping of str to str | None
+        Readable names for taps, e.g. ``{"layer1": "features.1"}``.
+    weights : mapping of str to str | None
+        Named pretrained weights, each the URL of an official checkpoint whose file
+        name carries a SHA-256 prefix (``name-<hex>.pth``), e.g.
+        ``{"imagenet": "https://download.pytorch.org/models/vgg16-397923af.pth"}``.
+        ``"random"`` is always available and cannot be used as a name here.
+    overwrite : bool
+        Whether an existing entry of the same name may be replaced.
+
+    Returns
+    -------
+    spec : BackboneSpec
+    """
+    validate_type(name, str, "name")
+    if not callable(builder):
+        raise ValidationError(f"builder must be callable, got {type(builder).__name__}")
+    if name in _REGISTRY and not overwrite:
+        raise ValidationError(
+            f"a backbone named {name!r} is already registered; pass overwrite=True "
+            "to replace it"
+        )
+    layers = dict(layers)
+    if not layers:
+        raise ValidationError("layers must name at least one tap 'features.i'")
+    for layer, stride in layers.items():
+        validate_type(layer, str, "layer name")
+        check_int(stride, f"stride of {layer!r}", low=1)
+    weights = dict(weights or {})
+    if _RANDOM in weights:
+        raise ValidationError(
+            "'random' is reserved for random initialisation; use another weights name"
+        )
+    aliases = dict(aliases or {})
+    for alias, target in aliases.items():
+        if target not in layers:
+            raise ValidationError(
+                f"alias {alias!r} points to {target!r}, which is not in layers"
+            )
+    spec = BackboneSpec(name, builder, layers, aliases, weights)
+    _REGISTRY[name] = spec
+    return spec
+
+
+def list_backbones() -> list[str]:
+    """Return the names of the registered backbones, sorted.
+
+    Returns
+    -------
+    names : list of str
+    """
+    return sorted(_REGISTRY)
+
+
+def _resolve_device(device: str | torch.device | None) -> torch.device:
+    if device is None:
+        return torch.device("cpu")
+    validate_type(device, (str, torch.device), "device")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError):
+        raise ValidationError(
+            f"device must be 'cpu', 'cuda', 'cuda:N' or a torch.device, got {device!r}"
+        ) from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise BackendError(
+            f"device {device!r} was requested but CUDA is not available on this "
+            "machine; use device='cpu'"
+        )
+    return dev
+
+
+def _looks_like_path(value: str) -> bool:
+    return (
+        os.sep in value
+        or (os.altsep is not None and os.altsep in value)
+        or value.endswith((".pth", ".pt", ".bin", ".ckpt"))
+        or os.path.exists(value)
+    )
+
+
+def _build_random(spec: BackboneSpec, seed: int) -> nn.Module:
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return spec.builder()
+
+
+def _build_loaded(
+    spec: BackboneSpec, state: dict[str, torch.Tensor], source: str, seed: int
+) -> nn.Module:
+    model = _build_random(spec, seed)
+    check_state_dict(model, state, source)
+    for key, value in model.state_dict().items():
+        if key not in state:  # older checkpoints lack the BatchNorm batch counters
+            state[key] = value
+    model.load_state_dict(state, strict=True)
+    return model
+
+
+def load_backbone(
+    name: str = "mobilenet_v2",
+    weights: str | os.PathLike = "imagenet",
+    device: str | torch.device | None = None,
+    seed: int = 0,
+) -> FeatureExtractor:
+    """Build a registered backbone with pretrained, random or user-supplied weights.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_backbones`, e.g. ``"mobilenet_v2"`` or ``"vgg16"``.
+    weights : str | path-like
+        ``"imagenet"`` (official ImageNet weights, read from the torch hub cache or
+        downloaded), ``"random"`` (the same architecture with torchvision's random
+        initialisation: an untrained control), or the path of a ``.pth`` file
+        holding a state_dict with the network's keys.
+    device : str | torch.device | None
+        ``"cpu"``, ``"cuda"`` or ``"cuda:N"``; ``None`` means CPU.
+    seed : int
+        Seed of the random initialisation (used for ``"random"``; the global torch
+        generator is left as it was).
+
+    Returns
+    -------
+    extractor : FeatureExtractor
+        In eval mode, on ``device``.
+
+    Raises
+    ------
+    ValidationError
+        Unknown name or weights, or a weights file whose keys or shapes do not fit.
+    DataNotFoundError
+        Official weights neither cached nor downloadable, or a missing weights file.
+    BackendError
+        CUDA requested but not available.
+    """
+    validate_type(name, str, "name")
+    if name not in _REGISTRY:
+        raise ValidationError(
+            f"unknown backbone {name!r}; registered backbones are "
+            f"{', '.join(repr(n) for n in list_backbones())}"
+        )
+    spec = _REGISTRY[name]
+    validate_type(weights, "path-like", "weights")
+    seed = check_int(seed, "seed", low=0)
+    dev = _resolve_device(device)
+    weights = os.fspath(weights)
+
+    state: dict[str, torch.Tensor] | None
+    if weights == _RANDOM:
+        state, label = None, _RANDOM
+    elif weights in spec.weights:
+        state, label = load_official_state_dict(spec.weights[weights]), weights
+    elif _looks_like_path(weights):
+        state, label = load_state_dict_file(weights), weights
+    else:
+        allowed = [*spec.weights, _RANDOM]
+        raise ValidationError(
+            f"invalid value for weights of {name!r}: {weights!r}; allowed values are "
+            f"{', '.join(repr(a) for a in allowed)} or the path of a .pth file"
+        )
+
+    if state is None:
+        model = _build_random(spec, seed)
+    else:
+        source = f"{weights!r}" if label == weights else f"{label!r} ({weights})"
+        model = _build_loaded(spec, state, source, seed)
+    extractor = FeatureExtractor(
+        model, spec.layers, aliases=spec.aliases, name=name, weights=label
+    )
+    return extractor.to(dev).eval()
+
+
+def _register_builtins() -> None:
+    mobilenet_layers = {f"features.{i}": s for i, s in enumerate(MOBILENET_V2_STRIDES)}
+    register_backbone(
+        "mobilenet_v2",
+        MobileNetV2,
+        mobilenet_layers,
+        # layer k: last block at 1 / 2**k resolution; "final": the 1280-channel conv
+        aliases={
+            "layer1": "features.1",
+            "layer2": "features.3",
+            "layer3": "features.6",
+            "layer4": "features.13",
+            "layer5": "features.17",
+            "final": "features.18",
+        },
+        weights={
+            "imagenet": "https://download.pytorch.org/models/mobilenet_v2-b0353104.pth"
+        },
+    )
+    register_backbone(
+        "vgg16",
+        VGG16,
+        {f"features.{i}": s for i, s in enumerate(VGG16_STRIDES)},
+        aliases=VGG16_LAYER_ALIASES,
+        weights={"imagenet": "https://download.pytorch.org/models/vgg16-397923af.pth"},
+    )
+
+
+_register_builtins()

@@ -1,0 +1,1 @@
+"""Visual search: stimuli, search models, and reaction-time and asymmetry analysis."""

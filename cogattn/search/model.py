@@ -1,0 +1,323 @@
+"""The eccentricity-dependent visual search model (eccNET, adapted to MobileNetV2).
+
+eccNET (Gupta, Zhang & Kreiman 2021) searches an object array for a target image:
+the target and the scene go through an ImageNet-trained CNN; at every fixation the
+scene's feature maps are pooled with windows that grow with eccentricity from the
+fixation (:mod:`cogattn.search.pooling`); the target's features at the same layers are
+correlated with them (:mod:`cogattn.search.topdown`); the mixed attention map picks the
+next fixation by winner-take-all and inhibition of return removes the fixated item
+(:mod:`cogattn.search.wta_ior`).
+
+Adaptation. eccNET uses VGG16's conv3_3, conv4_3 and conv5_3 (strides 4, 8 and 16 at
+30 px/degree). VGG16 has no offline weights here, so the default backbone is
+torchvision's ImageNet MobileNetV2 with the outputs of its stride-8, 16 and 32 stages
+(``features.6``, ``features.13``, ``features.17``: 32, 96 and 320 channels); they keep
+eccNET's slopes (0.07, 0.16, 0.32, shallow to deep) and their own ``deg2px = 30 /
+stride`` feature pixels per degree.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from cogattn._core.errors import ValidationError
+from cogattn._core.validation import check_int, check_positive, validate_type
+from cogattn.search.pooling import ECCNET_SLOPES
+from cogattn.search.search_inputs import (
+    SearchInputs,
+    check_search_inputs,
+    resolve_device,
+)
+from cogattn.search.topdown import PooledCorrelation, combine_layers, correlate
+from cogattn.search.wta_ior import SearchResult, run_search
+
+__all__ = ["DEFAULT_LAYERS", "EccentricitySearchModel", "target_kernels"]
+
+#: Default taps of each backbone: three stages of increasing stride (8, 16, 32).
+DEFAULT_LAYERS: dict[str, tuple[str, ...]] = {
+    "mobilenet_v2": ("features.6", "features.13", "features.17"),
+}
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_backbone(name: str, weights: str, device: str) -> Any:
+    from cogattn.features import load_backbone
+
+    return load_backbone(name, weights=weights, device=device)
+
+
+def _border_value(img: torch.Tensor) -> torch.Tensor:
+    """Median of the outermost pixels of each (…, h, w) image, shape (…, 1, 1)."""
+    border = torch.cat(
+        [img[..., 0, :], img[..., -1, :], img[..., :, 0], img[..., :, -1]], -1
+    )
+    return border.median(-1).values[..., None, None]
+
+
+def target_kernels(
+    extractor: Any,
+    targets: torch.Tensor,
+    layers: Sequence[str],
+    *,
+    context_px: int = 32,
+) -> list[torch.Tensor]:
+    """Feature patches of the target at each layer, to correlate with the scene.
+
+    The target image is placed at the centre of a canvas of its own background (the
+    median of its border) with ``context_px`` pixels on every side, passed through
+    the backbone, and each layer's map is cropped around the target's centre to an
+    odd size ``2 * floor(size / (2 * stride)) + 1`` feature pixels per axis.
+
+    Parameters
+    ----------
+    extractor : FeatureExtractor
+        Anything with ``extract(images, layers)`` and ``receptive_stride(layer)``.
+    targets : torch.Tensor of shape (m, th, tw) or (m, 3, th, tw)
+        Target images in [0, 1].
+    layers : sequence of str
+        Layer names.
+    context_px : int
+        Background margin around the target, in image pixels.
+
+    Returns
+    -------
+    kernels : list of torch.Tensor of shape (m, C_l, kh_l, kw_l)
+    """
+    th, tw = targets.shape[-2:]
+    bg = _border_value(targets)
+    pad = (context_px, context_px, context_px, context_px)
+    canvas = F.pad(targets - bg, pad) + bg
+    feats = extractor.extract(canvas, list(layers))
+    out = []
+    for layer in layers:
+        s = extractor.receptive_stride(layer)
+        fmap = feats[layer]
+        kh = 2 * (th // (2 * s)) + 1
+        kw = 2 * (tw // (2 * s)) + 1
+        cr = round((context_px + th / 2.0) / s - 0.5)
+        cc = round((context_px + tw / 2.0) / s - 0.5)
+        cr = min(max(cr, kh // 2), fmap.shape[-2] - 1 - kh // 2)
+        cc = min(max(cc, kw // 2), fmap.shape[-1] - 1 - kw // 2)
+        out.append(
+            fmap[..., cr - kh // 2 : cr + kh // 2 + 1, cc - kw // 2 : cc + kw // 2 + 1]
+        )
+    return out
+
+
+class EccentricitySearchModel:
+    """Target-guided visual search with eccentricity-dependent pooling (eccNET).
+
+    Parameters
+    ----------
+    backbone : str or FeatureExtractor
+        Backbone name for :func:`cogattn.features.load_backbone`, or a ready
+        extractor (anything with ``extract`` and ``receptive_stride``).
+    weights : str
+        ``"imagenet"``, ``"random"`` or a path (ignored for a ready extractor).
+    layers : sequence of str | None
+        Layers whose top-down maps are mixed, shallow to deep; default
+        :data:`DEFAULT_LAYERS` of the backbone (all taps of a custom extractor).
+    eccentricity : bool
+        Whether to pool the scene's features with eccentricity from each fixation;
+        False gives a uniform-resolution model (computed once per trial).
+    device : str | torch.device | None
+        Torch device; CUDA when available and None.
+    max_fixations : int | None
+        Fixations allowed after the central one; default ``set_size + 1``.
+    slopes : sequence of float | None
+        Eccentricity slope per layer; default eccNET's last ``len(layers)`` slopes.
+    px_per_degree : float
+        Image pixels per degree of visual angle (stimuli: 30).
+    smooth_deg : float
+        Sigma of the Gaussian smoothing of the attention map, in degrees.
+    context_px : int
+        Background margin around the target when its features are computed.
+    batch_size : int
+        Images per backbone forward pass.
+    """
+
+    def __init__(
+        self,
+        backbone: Any = "mobilenet_v2",
+        weights: str = "imagenet",
+        layers: Sequence[str] | None = None,
+        eccentricity: bool = True,
+        device: Any = None,
+        max_fixations: int | None = None,
+        slopes: Sequence[float] | None = None,
+        px_per_degree: float = 30.0,
+        smooth_deg: float = 0.25,
+        context_px: int = 32,
+        batch_size: int = 16,
+    ) -> None:
+        self.backbone = backbone
+        self.weights = weights
+        self.layers = layers
+        self.eccentricity = eccentricity
+        self.device = device
+        self.max_fixations = max_fixations
+        self.slopes = slopes
+        self.px_per_degree = px_per_degree
+        self.smooth_deg = smooth_deg
+        self.context_px = context_px
+        self.batch_size = batch_size
+
+    # ------------------------------------------------------------------ set-up
+    def _setup(self) -> tuple[Any, tuple[str, ...], tuple[float, ...], torch.device]:
+        device = resolve_device(self.device)
+        validate_type(self.eccentricity, bool, "eccentricity")
+        check_positive(self.px_per_degree, "px_per_degree")
+        check_positive(self.smooth_deg, "smooth_deg", strict=False)
+        check_int(self.context_px, "context_px", low=0)
+        check_int(self.batch_size, "batch_size", low=1)
+        if self.max_fixations is not None:
+            check_int(self.max_fixations, "max_fixations", low=1)
+        if isinstance(self.backbone, str):
+            if self.backbone not in DEFAULT_LAYERS and self.layers is None:
+                raise ValidationError(
+                    f"backbone {self.backbone!r} has no default layers; pass layers "
+                    f"(backbones with defaults: {', '.join(DEFAULT_LAYERS)})"
+                )
+            validate_type(self.weights, "str", "weights")
+            extractor = _cached_backbone(self.backbone, self.weights, str(device))
+        else:
+            if not hasattr(self.backbone, "extract"):
+                raise ValidationError(
+                    "backbone must be a backbone name or a feature extractor with "
+                    "extract() and receptive_stride(), got "
+                    f"{type(self.backbone).__name__}"
+                )
+            extractor = self.backbone
+        layers = self.layers
+        if layers is None:
+            layers = DEFAULT_LAYERS.get(getattr(extractor, "name", ""), None)
+            if layers is None:  # a custom extractor: all of its taps
+                layers = tuple(getattr(extractor, "layer_names", ()))
+        if isinstance(layers, str) or len(layers) == 0:
+            raise ValidationError(f"layers must be a non-empty list, got {layers!r}")
+        layers = tuple(layers)
+        for layer in layers:
+            extractor.receptive_stride(layer)  # raises for unknown layers
+        slopes = self.slopes
+        if slopes is None:
+            if len(layers) > len(ECCNET_SLOPES):
+                raise ValidationError(
+                    f"give slopes for {len(layers)} layers (eccNET has "
+                    f"{len(ECCNET_SLOPES)})"
+                )
+            slopes = ECCNET_SLOPES[len(ECCNET_SLOPES) - len(layers) :]
+        slopes = tuple(check_positive(s, "slopes", strict=False) for s in slopes)
+        if len(slopes) != len(layers):
+            raise ValidationError(
+                f"slopes must hold one value per layer ({len(layers)}), "
+                f"got {len(slopes)}"
+            )
+        return extractor, layers, slopes, device
+
+    def _features(self, extractor: Any, x: SearchInputs, layers: tuple[str, ...]):
+        feats = extractor.extract(x.images, list(layers), batch_size=self.batch_size)
+        kernels = target_kernels(
+            extractor, x.targets, layers, context_px=self.context_px
+        )
+        return [feats[layer] for layer in layers], kernels
+
+    def _attention_fn(self, extractor: Any, x: SearchInputs, layers, slopes):
+        maps, kernels = self._features(extractor, x, layers)
+        strides = [extractor.receptive_stride(layer) for layer in layers]
+        finest = min(strides)
+        smooth = self.smooth_deg * self.px_per_degree / finest
+        shape = x.shape
+
+        if not self.eccentricity:
+            resp = [correlate(m, k) for m, k in zip(maps, kernels, strict=True)]
+            return combine_layers(resp, shape, smooth_px=smooth)
+        layer_fns = [
+            PooledCorrelation(m, k, s, sl, px_per_degree=self.px_per_degree)
+            for m, k, s, sl in zip(maps, kernels, strides, slopes, strict=True)
+        ]
+
+        def attention(fix: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+            resp = [f(fix, idx) for f in layer_fns]
+            return combine_layers(resp, shape, smooth_px=smooth)
+
+        return attention
+
+    # --------------------------------------------------------------- public API
+    def attention_maps(
+        self,
+        images: Any,
+        target: Any,
+        fixations: Any | None = None,
+    ) -> np.ndarray:
+        """Top-down attention maps for given fixations (for inspection and figures).
+
+        Parameters
+        ----------
+        images : array of shape (n, H, W) or (n, 3, H, W)
+            Search images in [0, 1].
+        target : array of shape (th, tw) or (n, th, tw)
+            Target image(s) in [0, 1].
+        fixations : array of shape (n, 2) | None
+            Current fixation (row, col) in pixels; default the image centre.
+
+        Returns
+        -------
+        maps : numpy.ndarray of shape (n, H, W)
+            Attention in [0, 1] (before inhibition of return).
+        """
+        extractor, layers, slopes, device = self._setup()
+        imgs = np.asarray(images)
+        n, h, w = imgs.shape[0], imgs.shape[-2], imgs.shape[-1]
+        masks = np.zeros((n, h, w), bool)
+        boxes = np.tile(np.array([[[0, 0, h, w]]]), (n, 1, 1))
+        x = check_search_inputs(images, target, masks, boxes, device)
+        att = self._attention_fn(extractor, x, layers, slopes)
+        if isinstance(att, torch.Tensor):
+            return att.cpu().numpy()
+        if fixations is None:
+            fixations = np.tile([[h // 2, w // 2]], (n, 1))
+        fix = torch.as_tensor(np.asarray(fixations), device=device)
+        if fix.shape != (n, 2):
+            raise ValidationError(
+                f"fixations must have shape ({n}, 2), got {fix.shape}"
+            )
+        return att(fix, torch.arange(n, device=device)).cpu().numpy()
+
+    def search(
+        self,
+        images: Any,
+        target: Any,
+        target_masks: Any,
+        item_boxes: Any,
+    ) -> SearchResult:
+        """Search each image for the target.
+
+        Parameters
+        ----------
+        images : array of shape (n_trials, H, W) or (n_trials, 3, H, W)
+            Search images, float in [0, 1] (30 px per degree by default).
+        target : array of shape (th, tw) or (n_trials, th, tw)
+            The target image, float in [0, 1], no larger than the images.
+        target_masks : array of shape (n_trials, H, W), bool
+            Pixels of the target in each image.
+        item_boxes : array of shape (n_trials, set_size, 4), int
+            Item boxes (row0, col0, row1, col1) in pixels, end-exclusive.
+
+        Returns
+        -------
+        result : SearchResult
+            Fixations (the first at the centre), number of fixations until the
+            target was found (not found: ``set_size``) and whether it was found.
+        """
+        extractor, layers, slopes, device = self._setup()
+        x = check_search_inputs(images, target, target_masks, item_boxes, device)
+        attention = self._attention_fn(extractor, x, layers, slopes)
+        return run_search(
+            attention, x.target_masks, x.item_boxes, max_fixations=self.max_fixations
+        )

@@ -1,0 +1,419 @@
+"""The six search-asymmetry paradigms: layouts and item drawings.
+
+Geometry follows the six classic paradigms compared with humans by Gupta, Zhang, Wu,
+Wolfe & Kreiman (2021, NeurIPS, "Visual Search Asymmetry: Deep Nets and Humans Share
+Similar Inherent Biases"). Each paradigm has two conditions, named by how hard they
+are for humans: ``"easy"`` and ``"hard"``.
+
+================================  =====================================  ==========
+paradigm                          easy / hard (target among distractors)  set sizes
+================================  =====================================  ==========
+``curvature``                     curved among straight / straight among  8, 16, 32
+                                  curved
+``lighting``                      top-bright among bottom-bright / left-  1, 6, 12
+                                  bright among right-bright discs
+``intersection``                  non-cross among crosses / cross among   3, 6, 9
+                                  non-crosses (random 0, 90, 180, 270 deg
+                                  rotations)
+``t_vs_l``                        T among Ls / L among Ts (random 0, 90,  3, 6, 9
+                                  180, 270 deg rotations)
+``orientation_homogeneous``       20 deg tilted among vertical / vertical  1, 4, 8, 12
+                                  among 20 deg tilted
+``orientation_heterogeneous``     vertical among mixed / 20 deg among     1, 4, 8, 12
+                                  mixed (+-40, +-60, +-80 deg)
+================================  =====================================  ==========
+
+Drawing choices (not fixed by the published table; chosen here and kept constant):
+
+- grey background 0.5, black ink 0.0;
+- curvature: vertical strokes 1.6 deg tall and 0.1 deg wide; the curved one is a
+  circular arc bulging right with a depth (sagitta) of 0.32 deg;
+- lighting: discs 1.04 deg across whose luminance runs linearly from 0 on the dark
+  edge to 1 on the bright edge (mean 0.5, the background). Easy: the target is bright
+  at the top (lit from above) among discs bright at the bottom; hard: the same display
+  turned 90 deg counter-clockwise, the target bright on the left among discs bright on
+  the right (the polarity of the published eccNET stimuli). After Kleffner &
+  Ramachandran (1992), where top-bottom shading pops out and left-right shading does
+  not;
+- intersection: 5.5 x 5.5 deg items drawn with 0.5 deg strokes around a vertical
+  stem of 5.5 deg. A cross adds one 5.5 deg horizontal bar through the stem at 35 %
+  of its height; a non-cross splits that bar into its two halves, the left one at
+  35 % and the right one at 65 % of the height, each meeting the stem without
+  crossing it (two T junctions). Both items have the same box and the same ink;
+- T vs L: 5.5 x 5.5 deg letters drawn with 0.5 deg strokes;
+- intersection and T vs L: each display item is turned by a random multiple of
+  90 deg; the target image is upright (rotation 0);
+- orientation: bars 2 deg long and 0.3 deg wide; tilts are measured from vertical,
+  positive clockwise (the top leans right).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cogattn._core.validation import check_option
+from cogattn.search._shapes import (
+    arc_coverage,
+    disc_coverage,
+    pixel_offsets,
+    rectangle_coverage,
+)
+
+__all__ = [
+    "BACKGROUND",
+    "CONDITIONS",
+    "INK",
+    "PARADIGMS",
+    "ItemSet",
+    "ParadigmSpec",
+    "get_spec",
+    "item_set",
+    "paradigm_info",
+]
+
+#: Luminance of the background, in [0, 1].
+BACKGROUND = 0.5
+#: Luminance of line strokes, in [0, 1].
+INK = 0.0
+#: The two conditions, named by their difficulty for humans.
+CONDITIONS = ("easy", "hard")
+
+
+@dataclass(frozen=True)
+class ParadigmSpec:
+    """Layout of one paradigm, in degrees of visual angle.
+
+    Parameters
+    ----------
+    name : str
+        Paradigm name (one of :data:`PARADIGMS`).
+    experiment : int
+        Experiment number in Gupta et al. (2021), 1 to 6.
+    field_deg : float
+        Side of the square search field, degrees.
+    grid : int
+        Number of cells per side of the square grid.
+    item_deg : float
+        Nominal item size (the long side of its bounding box), degrees.
+    set_sizes : tuple of int
+        Set sizes tested (items per display, target included).
+    easy : str
+        Description of the condition easy for humans.
+    hard : str
+        Description of the condition hard for humans.
+    """
+
+    name: str
+    experiment: int
+    field_deg: float
+    grid: int
+    item_deg: float
+    set_sizes: tuple[int, ...]
+    easy: str
+    hard: str
+
+
+_SPECS: dict[str, ParadigmSpec] = {
+    s.name: s
+    for s in (
+        ParadigmSpec("curvature", 1, 11.3, 6, 1.6, (8, 16, 32),
+                     "curved line among straight lines",
+                     "straight line among curved lines"),
+        ParadigmSpec("lighting", 2, 6.6, 4, 1.04, (1, 6, 12),
+                     "disc bright at the top among discs bright at the bottom",
+                     "disc bright on the left among discs bright on the right"),
+        ParadigmSpec("intersection", 3, 20.5, 3, 5.5, (3, 6, 9),
+                     "non-cross among crosses", "cross among non-crosses"),
+        ParadigmSpec("t_vs_l", 4, 20.5, 3, 5.5, (3, 6, 9),
+                     "T among Ls", "L among Ts"),
+        ParadigmSpec("orientation_homogeneous", 5, 11.3, 4, 2.0, (1, 4, 8, 12),
+                     "20 deg tilted bar among vertical bars",
+                     "vertical bar among 20 deg tilted bars"),
+        ParadigmSpec("orientation_heterogeneous", 6, 11.3, 4, 2.0, (1, 4, 8, 12),
+                     "vertical bar among bars tilted +-40, +-60, +-80 deg",
+                     "20 deg tilted bar among bars tilted +-40, +-60, +-80 deg"),
+    )
+}  # fmt: skip
+
+#: Names of the six paradigms, in the order of the published experiments.
+PARADIGMS: tuple[str, ...] = tuple(_SPECS)
+
+
+def get_spec(paradigm: str) -> ParadigmSpec:
+    """Return the layout of ``paradigm``.
+
+    Parameters
+    ----------
+    paradigm : str
+        One of :data:`PARADIGMS`.
+
+    Returns
+    -------
+    spec : ParadigmSpec
+    """
+    check_option(paradigm, PARADIGMS, "paradigm")
+    return _SPECS[paradigm]
+
+
+@dataclass(frozen=True)
+class ItemSet:
+    """Rendered item drawings of one paradigm at one resolution.
+
+    Parameters
+    ----------
+    patches : numpy.ndarray of shape (n_kinds, P, P), float32
+        Each kind of item drawn on the background, centred on pixel
+        ``((P - 1) / 2, (P - 1) / 2)``; ``P`` is odd and every border pixel is
+        background.
+    kinds : tuple of str
+        Name of each kind.
+    extents : numpy.ndarray of shape (n_kinds, 2), float64
+        Height and width of each kind's bounding box, in pixels.
+    roles : dict
+        ``{condition: (target_kinds, target_image_kind, distractor_kinds)}``; display
+        targets and distractors are drawn uniformly from their tuples of kind indices.
+    """
+
+    patches: np.ndarray
+    kinds: tuple[str, ...]
+    extents: np.ndarray
+    roles: dict[str, tuple[tuple[int, ...], int, tuple[int, ...]]]
+
+    @property
+    def size(self) -> int:
+        """Side ``P`` of the square patches, in pixels."""
+        return int(self.patches.shape[-1])
+
+
+def _patch_size(extent_px: float) -> int:
+    # odd, with at least one background pixel beyond the antialiasing ramp
+    return 2 * math.ceil(0.5 * extent_px + 0.5) + 3
+
+
+def _rotated_extent(length: float, width: float, angle_deg: float) -> np.ndarray:
+    a = np.deg2rad(angle_deg)
+    h = length * abs(np.cos(a)) + width * abs(np.sin(a))
+    w = length * abs(np.sin(a)) + width * abs(np.cos(a))
+    return np.array([h, w])
+
+
+def _draw(coverages: list[np.ndarray], value: np.ndarray | float = INK) -> np.ndarray:
+    cov = np.max(np.stack(coverages), axis=0)
+    return (BACKGROUND + cov * (value - BACKGROUND)).astype(np.float32)
+
+
+def _curvature(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
+    chord, width, sagitta = 1.6 * ppd, 0.1 * ppd, 0.32 * ppd
+    p = _patch_size(chord)
+    c = ((p - 1) / 2, (p - 1) / 2)
+    straight = _draw([rectangle_coverage((p, p), c, chord, width)])
+    curved = _draw([arc_coverage((p, p), c, chord, sagitta, width)])
+    ext = [[chord, width], [chord, sagitta + width]]
+    roles = {"easy": ((1,), 1, (0,)), "hard": ((0,), 0, (1,))}
+    return [straight, curved], ["straight", "curved"], ext, roles
+
+
+def _lighting(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
+    diameter = 1.04 * ppd
+    r = 0.5 * diameter
+    p = _patch_size(diameter)
+    c = ((p - 1) / 2, (p - 1) / 2)
+    cov = disc_coverage((p, p), c, r)
+    dy, dx = pixel_offsets((p, p), c)
+    dy = np.broadcast_to(dy, (p, p))
+    dx = np.broadcast_to(dx, (p, p))
+
+    def shade(toward_bright: np.ndarray) -> np.ndarray:
+        return np.clip(0.5 + 0.5 * toward_bright / r, 0.0, 1.0)
+
+    shades = {  # offset toward the bright edge
+        "bright_top": -dy,
+        "bright_bottom": dy,
+        "bright_left": -dx,
+        "bright_right": dx,
+    }
+    names = list(shades)
+    patches = [_draw([cov], shade(v)) for v in shades.values()]
+    ext = [[diameter, diameter]] * 4
+    roles = {"easy": ((0,), 0, (1,)), "hard": ((2,), 2, (3,))}
+    return patches, names, ext, roles
+
+
+def _quarter_turns(
+    bases: list[tuple[str, np.ndarray]],
+) -> tuple[list[np.ndarray], list[str]]:
+    """Every drawing turned by 0, 90, 180 and 270 deg counter-clockwise.
+
+    Exact on the odd-sized patches, whose centre is a pixel centre.
+    """
+    patches, names = [], []
+    for name, base in bases:
+        for k in range(4):
+            patches.append(np.ascontiguousarray(np.rot90(base, k)))
+            names.append(f"{name}{90 * k}")
+    return patches, names
+
+
+def _intersection(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
+    size, width = 5.5 * ppd, 0.5 * ppd
+    p = _patch_size(size)
+    m = (p - 1) / 2
+    top, left = m - 0.5 * size, m - 0.5 * size
+    y_high, y_low = top + 0.35 * size, top + 0.65 * size
+    stem = rectangle_coverage((p, p), (m, m), size, width)
+    cross = _draw([stem, rectangle_coverage((p, p), (y_high, m), size, width, 90.0)])
+    # half bars run from an outer edge to the stem's axis: they overlap the stem
+    # rather than abut it, so no antialiasing seam shows at the junction
+    half = 0.5 * size
+    non_cross = _draw(
+        [
+            stem,
+            rectangle_coverage((p, p), (y_high, left + 0.5 * half), half, width, 90.0),
+            rectangle_coverage(
+                (p, p), (y_low, left + size - 0.5 * half), half, width, 90.0
+            ),
+        ]
+    )
+    patches, names = _quarter_turns([("cross", cross), ("non_cross", non_cross)])
+    ext = [[size, size]] * 8
+    crosses, non_crosses = (0, 1, 2, 3), (4, 5, 6, 7)
+    roles = {"easy": (non_crosses, 4, crosses), "hard": (crosses, 0, non_crosses)}
+    return patches, names, ext, roles
+
+
+def _t_vs_l(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
+    size, width = 5.5 * ppd, 0.5 * ppd
+    p = _patch_size(size)
+    m = (p - 1) / 2
+    top, left = m - 0.5 * size, m - 0.5 * size
+    letter_t = _draw(
+        [
+            rectangle_coverage((p, p), (top + 0.5 * width, m), size, width, 90.0),
+            rectangle_coverage((p, p), (m, m), size, width),
+        ]
+    )
+    letter_l = _draw(
+        [
+            rectangle_coverage((p, p), (m, left + 0.5 * width), size, width),
+            rectangle_coverage(
+                (p, p), (top + size - 0.5 * width, m), size, width, 90.0
+            ),
+        ]
+    )
+    patches, names = _quarter_turns([("T", letter_t), ("L", letter_l)])
+    ext = [[size, size]] * 8
+    t_kinds, l_kinds = (0, 1, 2, 3), (4, 5, 6, 7)
+    roles = {"easy": (t_kinds, 0, l_kinds), "hard": (l_kinds, 4, t_kinds)}
+    return patches, names, ext, roles
+
+
+def _bars(angles: tuple[float, ...], ppd: float) -> tuple[list, list, list, int]:
+    length, width = 2.0 * ppd, 0.3 * ppd
+    p = _patch_size(math.hypot(length, width))
+    c = ((p - 1) / 2, (p - 1) / 2)
+    patches = [_draw([rectangle_coverage((p, p), c, length, width, a)]) for a in angles]
+    names = [f"tilt{a:+g}" for a in angles]
+    ext = [_rotated_extent(length, width, a).tolist() for a in angles]
+    return patches, names, ext, p
+
+
+def _orientation_homogeneous(ppd: float) -> tuple[list, list, list, dict]:
+    patches, names, ext, _ = _bars((0.0, 20.0), ppd)
+    roles = {"easy": ((1,), 1, (0,)), "hard": ((0,), 0, (1,))}
+    return patches, names, ext, roles
+
+
+def _orientation_heterogeneous(ppd: float) -> tuple[list, list, list, dict]:
+    angles = (0.0, 20.0, -40.0, 40.0, -60.0, 60.0, -80.0, 80.0)
+    patches, names, ext, _ = _bars(angles, ppd)
+    mixed = (2, 3, 4, 5, 6, 7)
+    roles = {"easy": ((0,), 0, mixed), "hard": ((1,), 1, mixed)}
+    return patches, names, ext, roles
+
+
+_BUILDERS: dict[str, Callable[[float], tuple[list, list, list, dict]]] = {
+    "curvature": _curvature,
+    "lighting": _lighting,
+    "intersection": _intersection,
+    "t_vs_l": _t_vs_l,
+    "orientation_homogeneous": _orientation_homogeneous,
+    "orientation_heterogeneous": _orientation_heterogeneous,
+}
+
+_ITEM_CACHE: dict[tuple[str, float], ItemSet] = {}
+
+
+def item_set(paradigm: str, px_per_degree: float) -> ItemSet:
+    """Draw every kind of item of ``paradigm`` at ``px_per_degree``.
+
+    Parameters
+    ----------
+    paradigm : str
+        One of :data:`PARADIGMS`.
+    px_per_degree : float
+        Resolution in pixels per degree of visual angle.
+
+    Returns
+    -------
+    items : ItemSet
+        Read-only drawings (cached per paradigm and resolution).
+    """
+    check_option(paradigm, PARADIGMS, "paradigm")
+    key = (paradigm, float(px_per_degree))
+    if key not in _ITEM_CACHE:
+        patches, names, ext, roles = _BUILDERS[paradigm](float(px_per_degree))
+        arr = np.stack(patches).astype(np.float32)
+        arr.setflags(write=False)
+        extents = np.asarray(ext, dtype=np.float64)
+        extents.setflags(write=False)
+        _ITEM_CACHE[key] = ItemSet(arr, tuple(names), extents, roles)
+    return _ITEM_CACHE[key]
+
+
+def paradigm_info(paradigm: str) -> dict[str, Any]:
+    """Layout and human reference numbers of one paradigm.
+
+    Parameters
+    ----------
+    paradigm : str
+        One of :data:`PARADIGMS`.
+
+    Returns
+    -------
+    info : dict
+        Keys: ``name``, ``experiment``, ``field_deg`` (degrees), ``grid`` (cells per
+        side), ``item_deg`` (degrees), ``set_sizes``, ``easy`` and ``hard``
+        (descriptions), ``human_slope_easy`` and ``human_slope_hard`` (ms/item),
+        ``human_ai``, ``eccnet_slope_easy``, ``eccnet_slope_hard`` (ms/item),
+        ``eccnet_ai``, ``reference`` (citation of the human data).
+    """
+    from cogattn.search.analysis import load_human_reference
+
+    spec = get_spec(paradigm)
+    row = load_human_reference().set_index("paradigm").loc[paradigm]
+    info: dict[str, Any] = {
+        "name": spec.name,
+        "experiment": spec.experiment,
+        "field_deg": spec.field_deg,
+        "grid": spec.grid,
+        "item_deg": spec.item_deg,
+        "set_sizes": spec.set_sizes,
+        "easy": spec.easy,
+        "hard": spec.hard,
+    }
+    for key in (
+        "human_slope_easy",
+        "human_slope_hard",
+        "human_ai",
+        "eccnet_slope_easy",
+        "eccnet_slope_hard",
+        "eccnet_ai",
+    ):
+        info[key] = float(row[key])
+    info["reference"] = str(row["human_source"])
+    return info

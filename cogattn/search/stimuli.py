@@ -1,0 +1,296 @@
+"""Search displays of the six asymmetry paradigms, rendered as batches of images.
+
+A display is a square field split into a ``grid x grid`` array of cells. ``set_size``
+cells are drawn at random; each holds one item, shifted by a random whole number of
+pixels inside its cell (the item's drawing, with a blank border, never leaves the
+cell), and one of them, at random, holds the target. Rendering is antialiased (see
+:mod:`cogattn.search._shapes`) and fully vectorised: every item is pasted into the
+batch of images with one indexing operation.
+
+Examples
+--------
+>>> from cogattn.search.stimuli import make_trials
+>>> trials = make_trials("t_vs_l", "easy", set_size=6, n_trials=4, seed=0)
+>>> trials.images.shape
+(4, 615, 615)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from cogattn._core.errors import ValidationError
+from cogattn._core.validation import check_int, check_option, check_positive
+from cogattn.search.paradigms import (
+    BACKGROUND,
+    CONDITIONS,
+    PARADIGMS,
+    get_spec,
+    item_set,
+    paradigm_info,
+)
+
+__all__ = [
+    "CONDITIONS",
+    "PARADIGMS",
+    "SearchTrials",
+    "cell_edges",
+    "make_paradigm",
+    "make_trials",
+    "paradigm_info",
+]
+
+
+@dataclass(frozen=True)
+class SearchTrials:
+    """A batch of search displays of one paradigm, condition and set size.
+
+    All arrays are numpy; pixel coordinates are ``(row, col)`` with rows downwards.
+
+    Parameters
+    ----------
+    images : numpy.ndarray of shape (n_trials, H, W), float32
+        Displays in ``[0, 1]`` on a grey (0.5) background; ``H = W =
+        round(field_deg * px_per_degree)``.
+    target : numpy.ndarray of shape (h, w), float32
+        The target as shown to the observer: one item, upright and centred on the
+        background, in a patch the size of one grid cell (``h = w =
+        round(H / grid)``). The same for every trial of a condition.
+    target_masks : numpy.ndarray of shape (n_trials, H, W), bool
+        The grid cell holding the target (the region where a fixation finds it).
+    item_boxes : numpy.ndarray of shape (n_trials, set_size, 4), int64
+        Grid cell of each item as ``(row0, col0, row1, col1)``, ends exclusive.
+    target_index : numpy.ndarray of shape (n_trials,), int64
+        Index along ``set_size`` of the target.
+    item_centers : numpy.ndarray of shape (n_trials, set_size, 2), float64
+        Centre ``(row, col)`` of each item's drawing, in pixels.
+    item_kinds : numpy.ndarray of shape (n_trials, set_size), int64
+        Index of each item's drawing in ``kind_names``.
+    kind_names : tuple of str
+        Names of the item drawings of this paradigm (e.g. ``"T90"``).
+    paradigm : str
+        One of :data:`PARADIGMS`.
+    condition : str
+        ``"easy"`` or ``"hard"`` (difficulty for humans).
+    set_size : int
+        Items per display, target included.
+    px_per_degree : float
+        Pixels per degree of visual angle.
+    seed : int
+        Seed that reproduces this batch with :func:`make_trials`.
+    """
+
+    images: np.ndarray
+    target: np.ndarray
+    target_masks: np.ndarray
+    item_boxes: np.ndarray
+    target_index: np.ndarray
+    item_centers: np.ndarray
+    item_kinds: np.ndarray
+    kind_names: tuple[str, ...]
+    paradigm: str
+    condition: str
+    set_size: int
+    px_per_degree: float
+    seed: int
+
+    @property
+    def n_trials(self) -> int:
+        """Number of displays."""
+        return int(self.images.shape[0])
+
+    def __repr__(self) -> str:
+        h, w = self.images.shape[1:]
+        return (
+            f"SearchTrials(paradigm={self.paradigm!r}, condition={self.condition!r}, "
+            f"set_size={self.set_size}, n_trials={self.n_trials}, image={h}x{w} px, "
+            f"px_per_degree={self.px_per_degree:g}, seed={self.seed})"
+        )
+
+
+def cell_edges(field_px: int, grid: int) -> np.ndarray:
+    """Pixel boundaries of the grid cells along one side of the field.
+
+    Parameters
+    ----------
+    field_px : int
+        Side of the field in pixels.
+    grid : int
+        Cells per side.
+
+    Returns
+    -------
+    edges : numpy.ndarray of shape (grid + 1,), int64
+        Cell ``i`` spans pixels ``edges[i]`` to ``edges[i + 1] - 1``.
+    """
+    return np.round(np.arange(grid + 1) * field_px / grid).astype(np.int64)
+
+
+def _check_seed(seed: object) -> int:
+    seed = check_int(seed, "seed", low=0)
+    return seed
+
+
+def make_trials(
+    paradigm: str,
+    condition: str,
+    set_size: int,
+    n_trials: int,
+    seed: int,
+    px_per_degree: float = 30.0,
+) -> SearchTrials:
+    """Render ``n_trials`` search displays of one paradigm and condition.
+
+    Parameters
+    ----------
+    paradigm : str
+        One of :data:`PARADIGMS` (see :mod:`cogattn.search.paradigms` for the
+        drawings and the exact polarity of each condition).
+    condition : {"easy", "hard"}
+        Condition named by its difficulty for humans, e.g. for ``"curvature"``
+        ``"easy"`` is a curved target among straight distractors.
+    set_size : int
+        Items per display, target included; from 1 to ``grid**2`` (any value in that
+        range is accepted, not only the published set sizes).
+    n_trials : int
+        Number of displays (>= 1).
+    seed : int
+        Non-negative seed; the same arguments always give the same displays.
+    px_per_degree : float
+        Resolution in pixels per degree of visual angle (30 in the published
+        stimuli); must leave room for the items inside the grid cells.
+
+    Returns
+    -------
+    trials : SearchTrials
+        Images, target image, target masks, item cells and target indices.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown paradigm or condition, a set size outside ``[1, grid**2]``,
+        ``n_trials < 1``, a negative seed, or a resolution too low for the items.
+    """
+    check_option(paradigm, PARADIGMS, "paradigm")
+    check_option(condition, CONDITIONS, "condition")
+    spec = get_spec(paradigm)
+    n_cells = spec.grid * spec.grid
+    set_size = check_int(set_size, "set_size", low=1, high=n_cells)
+    n_trials = check_int(n_trials, "n_trials", low=1)
+    seed = _check_seed(seed)
+    ppd = check_positive(px_per_degree, "px_per_degree")
+
+    field_px = round(spec.field_deg * ppd)
+    edges = cell_edges(field_px, spec.grid)
+    cell_sizes = np.diff(edges)
+    items = item_set(paradigm, ppd)
+    p = items.size
+    if p > cell_sizes.min():
+        min_ppd = ppd * (p + 1) / cell_sizes.min()
+        raise ValidationError(
+            f"px_per_degree={ppd:g} is too low for paradigm {paradigm!r}: items need "
+            f"{p} px but grid cells are {cell_sizes.min()} px; use px_per_degree >= "
+            f"{min_ppd:.3g}"
+        )
+
+    rng = np.random.default_rng(seed)
+    target_kinds, target_image_kind, distractor_kinds = items.roles[condition]
+    # random cells without replacement: the set_size smallest of n_cells keys
+    cells = np.argsort(rng.random((n_trials, n_cells)), axis=1)[:, :set_size]
+    target_index = rng.integers(0, set_size, size=n_trials)
+    is_target = np.arange(set_size)[None, :] == target_index[:, None]
+    kinds = np.where(
+        is_target,
+        np.asarray(target_kinds)[rng.integers(0, len(target_kinds), (n_trials, 1))],
+        np.asarray(distractor_kinds)[
+            rng.integers(0, len(distractor_kinds), (n_trials, set_size))
+        ],
+    ).astype(np.int64)
+
+    cell_row, cell_col = np.divmod(cells, spec.grid)
+    row0, col0 = edges[cell_row], edges[cell_col]
+    row1, col1 = edges[cell_row + 1], edges[cell_col + 1]
+    # whole-pixel jitter, uniform over the positions that keep the patch in the cell
+    org_r = row0 + rng.integers(0, row1 - row0 - p + 1)
+    org_c = col0 + rng.integers(0, col1 - col0 - p + 1)
+
+    images = np.full((n_trials, field_px, field_px), BACKGROUND, dtype=np.float32)
+    offs = np.arange(p)
+    t_idx = np.arange(n_trials)[:, None, None, None]
+    rows = org_r[:, :, None, None] + offs[:, None]
+    cols = org_c[:, :, None, None] + offs[None, :]
+    images[t_idx, rows, cols] = items.patches[kinds]
+
+    item_boxes = np.stack([row0, col0, row1, col1], axis=-1).astype(np.int64)
+    tb = item_boxes[np.arange(n_trials), target_index]
+    rr = np.arange(field_px)
+    in_rows = (rr[None, :] >= tb[:, 0:1]) & (rr[None, :] < tb[:, 2:3])
+    in_cols = (rr[None, :] >= tb[:, 1:2]) & (rr[None, :] < tb[:, 3:4])
+    target_masks = in_rows[:, :, None] & in_cols[:, None, :]
+
+    half = (p - 1) / 2
+    item_centers = np.stack([org_r + half, org_c + half], axis=-1).astype(np.float64)
+
+    cell_px = round(field_px / spec.grid)
+    target = np.full((cell_px, cell_px), BACKGROUND, dtype=np.float32)
+    o = (cell_px - p) // 2
+    target[o : o + p, o : o + p] = items.patches[target_image_kind]
+
+    return SearchTrials(
+        images=images,
+        target=target,
+        target_masks=target_masks,
+        item_boxes=item_boxes,
+        target_index=target_index.astype(np.int64),
+        item_centers=item_centers,
+        item_kinds=kinds,
+        kind_names=items.kinds,
+        paradigm=paradigm,
+        condition=condition,
+        set_size=set_size,
+        px_per_degree=ppd,
+        seed=seed,
+    )
+
+
+def make_paradigm(
+    paradigm: str,
+    n_trials_per_cell: int,
+    seed: int,
+    px_per_degree: float = 30.0,
+) -> Iterator[SearchTrials]:
+    """Yield the displays of every (condition, set size) cell of a paradigm.
+
+    Parameters
+    ----------
+    paradigm : str
+        One of :data:`PARADIGMS`.
+    n_trials_per_cell : int
+        Displays per condition and set size (30-36 in the published experiments).
+    seed : int
+        Non-negative root seed; each cell gets its own seed, derived with
+        :class:`numpy.random.SeedSequence` and stored in ``trials.seed``.
+    px_per_degree : float
+        Resolution in pixels per degree of visual angle.
+
+    Returns
+    -------
+    cells : iterator of SearchTrials
+        One batch per cell, conditions in the order ``("easy", "hard")`` and set sizes
+        increasing within each condition; each batch is rendered when reached.
+    """
+    spec = get_spec(paradigm)
+    n_trials_per_cell = check_int(n_trials_per_cell, "n_trials_per_cell", low=1)
+    seed = _check_seed(seed)
+    check_positive(px_per_degree, "px_per_degree")
+    cells = [(c, s) for c in CONDITIONS for s in spec.set_sizes]
+    children = np.random.SeedSequence(seed).spawn(len(cells))
+    seeds = [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
+    # arguments are checked above, eagerly; displays are rendered one cell at a time
+    return (
+        make_trials(paradigm, cond, size, n_trials_per_cell, cell_seed, px_per_degree)
+        for (cond, size), cell_seed in zip(cells, seeds, strict=True)
+    )

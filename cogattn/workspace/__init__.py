@@ -1,0 +1,45 @@
+"""Workspace models: Hebbian associative memory (linear attention as conditioning).
+
+- :mod:`cogattn.workspace.hebbian`: storing and retrieving key/value pairs with the
+  Hebbian outer-product rule, batched over memories, on numpy or torch.
+- :mod:`cogattn.workspace.hebbian_capacity`: closed forms and measured capacities.
+- :mod:`cogattn.workspace.hebbian_lab`: the ``hebbian_memory`` experiment.
+"""
+
+from cogattn.workspace.hebbian import (
+    HebbianMemory,
+    cleanup,
+    orthogonal_keys,
+    random_binary_values,
+    random_unit_keys,
+    retrieval_cosine,
+    retrieve,
+    sign_recall,
+    store,
+)
+from cogattn.workspace.hebbian_capacity import (
+    capacity_from_curve,
+    closed_form_capacity,
+    closed_form_cosine,
+    cosine_capacity,
+    error_free_capacity,
+    power_law_fit,
+)
+
+__all__ = [
+    "HebbianMemory",
+    "capacity_from_curve",
+    "cleanup",
+    "closed_form_capacity",
+    "closed_form_cosine",
+    "cosine_capacity",
+    "error_free_capacity",
+    "orthogonal_keys",
+    "power_law_fit",
+    "random_binary_values",
+    "random_unit_keys",
+    "retrieval_cosine",
+    "retrieve",
+    "sign_recall",
+    "store",
+]

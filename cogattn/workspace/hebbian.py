@@ -1,0 +1,486 @@
+"""Linear attention read as a Hebbian associative memory (Pavlovian conditioning).
+
+In the conditioning reading of linear attention a key is the conditioned stimulus (CS),
+a value the unconditioned stimulus (US) and a query the test stimulus. Storing pairs
+with the Hebbian outer-product rule builds the memory matrix
+
+.. math:: M = \\sum_{i=1}^{N} v_i k_i^\\top \\qquad (d_v \\times d_k),
+
+which is exactly the state of (unnormalised) linear attention, and a test stimulus
+``q`` retrieves ``M q = sum_i v_i (k_i . q)``. With ``q = k_j`` the readout is the
+stored value ``v_j`` plus cross-talk ``sum_{i != j} (k_i . k_j) v_i``.
+
+Every function is batched (many memories at once, leading axes) and backend-generic:
+numpy arrays in give numpy arrays out, torch tensors give torch tensors on their
+device. Random draws come from a :class:`numpy.random.Generator` through the backend's
+``randn``, so the numpy and torch backends see the same keys and values.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from cogattn._core.backend import check_arrays, get_backend, infer_backend
+from cogattn._core.errors import ValidationError
+from cogattn._core.seeding import check_random_state
+from cogattn._core.validation import check_int, check_option
+
+__all__ = [
+    "HebbianMemory",
+    "cleanup",
+    "orthogonal_keys",
+    "random_binary_values",
+    "random_unit_keys",
+    "retrieval_cosine",
+    "retrieve",
+    "sign_recall",
+    "store",
+]
+
+_TINY = 1e-300
+
+
+# --------------------------------------------------------------------------- checks
+def _check_tensor(x: Any, name: str, min_ndim: int) -> Any:
+    """Check rank, float dtype and finiteness of a numpy array or torch tensor."""
+    if type(x).__module__.startswith("torch"):
+        if not x.is_floating_point():
+            raise ValidationError(
+                f"{name} must hold real numbers (float dtype), got dtype {x.dtype}"
+            )
+    else:
+        if not isinstance(x, np.ndarray):
+            try:
+                x = np.asarray(x)
+            except Exception as err:
+                raise ValidationError(
+                    f"{name} could not be read as an array: {err}"
+                ) from None
+        if x.dtype.kind in "biu":
+            x = x.astype(np.float64)
+        elif x.dtype.kind != "f":
+            raise ValidationError(
+                f"{name} must hold real numbers (float dtype), got dtype {x.dtype}"
+            )
+    if x.ndim < min_ndim:
+        raise ValidationError(
+            f"{name} must have at least {min_ndim} dimension(s), got shape "
+            f"{tuple(x.shape)}"
+        )
+    if any(s == 0 for s in x.shape):
+        raise ValidationError(f"{name} must not be empty, got shape {tuple(x.shape)}")
+    backend = infer_backend(x)
+    if not backend.all(backend.isfinite(backend.asarray(x))):
+        raise ValidationError(
+            f"{name} contains NaN or infinite values; remove or impute them"
+        )
+    return x
+
+
+def _batch_shape(shape: tuple[int, ...], name: str) -> tuple[int, ...]:
+    return tuple(check_int(s, f"{name}[{i}]", low=1) for i, s in enumerate(shape))
+
+
+def _resolve(
+    rng: Any, backend: str | ModuleType | None, dtype: str
+) -> tuple[np.random.Generator, ModuleType, Any]:
+    module = get_backend(backend)
+    check_option(dtype, ("float64", "float32"), "dtype")
+    return check_random_state(rng), module, getattr(module, dtype)
+
+
+def _leading(batch: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    if batch is None:
+        return ()
+    if isinstance(batch, (int, np.integer)) and not isinstance(batch, bool):
+        return _batch_shape((batch,), "batch")
+    if isinstance(batch, tuple):
+        return _batch_shape(batch, "batch")
+    raise ValidationError(
+        f"batch must be None, a positive int or a tuple of them, got {batch!r}"
+    )
+
+
+# ----------------------------------------------------------------------- stimuli
+def random_unit_keys(
+    n_items: int,
+    d_k: int,
+    *,
+    batch: int | tuple[int, ...] | None = None,
+    rng: Any = None,
+    backend: str | ModuleType | None = None,
+    dtype: str = "float64",
+) -> Any:
+    """Draw keys (conditioned stimuli) uniformly on the unit sphere.
+
+    Parameters
+    ----------
+    n_items : int
+        Number of keys per memory, ``>= 1``.
+    d_k : int
+        Key dimension, ``>= 1``.
+    batch : int | tuple of int | None
+        Leading batch shape (independent memories); ``None`` for a single memory.
+    rng : int | numpy.random.Generator | None
+        Seed or generator; the draws are the same on every backend.
+    backend : {"numpy", "torch", "torch_cuda"} | None
+        Backend of the output (``None``: the current backend).
+    dtype : {"float64", "float32"}
+        Floating type of the output.
+
+    Returns
+    -------
+    keys : array of shape (*batch, n_items, d_k)
+        Unit-norm rows: normalised standard-normal draws.
+    """
+    n_items = check_int(n_items, "n_items", low=1)
+    d_k = check_int(d_k, "d_k", low=1)
+    lead = _leading(batch)
+    rng, module, dt = _resolve(rng, backend, dtype)
+    x = module.randn((*lead, n_items, d_k), rng, dtype=module.float64)
+    x = x / module.maximum(module.norm(x, axis=-1, keepdims=True), _TINY)
+    return module.astype(x, dt)
+
+
+def random_binary_values(
+    n_items: int,
+    d_v: int,
+    *,
+    batch: int | tuple[int, ...] | None = None,
+    rng: Any = None,
+    backend: str | ModuleType | None = None,
+    dtype: str = "float64",
+) -> Any:
+    """Draw binary values (unconditioned stimuli) with entries ``+-1/sqrt(d_v)``.
+
+    Each entry is the sign of a standard-normal draw divided by ``sqrt(d_v)``, so each
+    value has unit norm and its sign pattern is what the sign readout must recover.
+
+    Parameters
+    ----------
+    n_items : int
+        Number of values per memory, ``>= 1``.
+    d_v : int
+        Value dimension, ``>= 1``.
+    batch : int | tuple of int | None
+        Leading batch shape; ``None`` for a single memory.
+    rng : int | numpy.random.Generator | None
+        Seed or generator; the draws are the same on every backend.
+    backend : {"numpy", "torch", "torch_cuda"} | None
+        Backend of the output (``None``: the current backend).
+    dtype : {"float64", "float32"}
+        Floating type of the output.
+
+    Returns
+    -------
+    values : array of shape (*batch, n_items, d_v)
+        Entries in ``{-1/sqrt(d_v), +1/sqrt(d_v)}``.
+    """
+    n_items = check_int(n_items, "n_items", low=1)
+    d_v = check_int(d_v, "d_v", low=1)
+    lead = _leading(batch)
+    rng, module, dt = _resolve(rng, backend, dtype)
+    x = module.randn((*lead, n_items, d_v), rng, dtype=module.float64)
+    scale = 1.0 / np.sqrt(d_v)
+    return module.astype(module.where(x >= 0, scale, -scale), dt)
+
+
+def orthogonal_keys(
+    n_items: int,
+    d_k: int,
+    *,
+    batch: int | tuple[int, ...] | None = None,
+    rng: Any = None,
+    backend: str | ModuleType | None = None,
+    dtype: str = "float64",
+) -> Any:
+    """Draw random orthonormal keys (only possible for ``n_items <= d_k``).
+
+    The keys are the rows of the Q factor of a standard-normal matrix, with signs
+    fixed so that the factorisation is unique (Haar-distributed frames). They are
+    computed with numpy and moved to the backend, so every backend gets the same keys.
+
+    Parameters
+    ----------
+    n_items : int
+        Number of keys per memory, ``1 <= n_items <= d_k``.
+    d_k : int
+        Key dimension, ``>= 1``.
+    batch : int | tuple of int | None
+        Leading batch shape; ``None`` for a single memory.
+    rng : int | numpy.random.Generator | None
+        Seed or generator.
+    backend : {"numpy", "torch", "torch_cuda"} | None
+        Backend of the output.
+    dtype : {"float64", "float32"}
+        Floating type of the output.
+
+    Returns
+    -------
+    keys : array of shape (*batch, n_items, d_k)
+        Orthonormal rows: ``keys @ keys.T`` is the identity.
+    """
+    d_k = check_int(d_k, "d_k", low=1)
+    n_items = check_int(n_items, "n_items", low=1, high=d_k)
+    lead = _leading(batch)
+    rng, module, dt = _resolve(rng, backend, dtype)
+    g = rng.standard_normal((*lead, d_k, n_items))
+    q, r = np.linalg.qr(g)
+    signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))
+    signs[signs == 0] = 1.0
+    q = q * signs[..., None, :]
+    return module.asarray(np.swapaxes(q, -1, -2), dtype=dt)
+
+
+# ---------------------------------------------------------------- store/retrieve
+def store(keys: Any, values: Any) -> Any:
+    """Build Hebbian memories ``M = sum_i v_i k_i^T`` (batched outer-product sums).
+
+    Parameters
+    ----------
+    keys : array of shape (..., n_items, d_k)
+        Conditioned stimuli.
+    values : array of shape (..., n_items, d_v)
+        Unconditioned stimuli; leading axes must match ``keys``.
+
+    Returns
+    -------
+    memory : array of shape (..., d_v, d_k)
+        ``values^T @ keys``, the state of linear attention after the pairs.
+    """
+    keys = _check_tensor(keys, "keys", 2)
+    values = _check_tensor(values, "values", 2)
+    if tuple(keys.shape[:-1]) != tuple(values.shape[:-1]):
+        raise ValidationError(
+            "keys and values must agree on all axes but the last (..., n_items), got "
+            f"keys {tuple(keys.shape)} and values {tuple(values.shape)}"
+        )
+    backend = infer_backend(keys, values)
+    keys, values = check_arrays(backend, keys, values)
+    return backend.matmul(backend.transpose(values), keys)
+
+
+def retrieve(memory: Any, queries: Any) -> Any:
+    """Read memories with test stimuli: ``M q`` (batched matrix-vector products).
+
+    Parameters
+    ----------
+    memory : array of shape (..., d_v, d_k)
+        Hebbian memories from :func:`store`.
+    queries : array of shape (..., d_k) or (..., n_queries, d_k)
+        With ``memory.ndim - 1`` dimensions: one query per memory; with
+        ``memory.ndim`` dimensions: a set of queries per memory. Leading axes
+        broadcast against those of ``memory``.
+
+    Returns
+    -------
+    retrieved : array of shape (..., d_v) or (..., n_queries, d_v)
+        The raw (linear) readout ``M q`` for every query.
+    """
+    memory = _check_tensor(memory, "memory", 2)
+    queries = _check_tensor(queries, "queries", 1)
+    if queries.shape[-1] != memory.shape[-1]:
+        raise ValidationError(
+            f"queries must have d_k = {memory.shape[-1]} entries on the last axis "
+            f"(memory has shape {tuple(memory.shape)}), got {tuple(queries.shape)}"
+        )
+    if queries.ndim not in (memory.ndim - 1, memory.ndim):
+        raise ValidationError(
+            f"queries must have {memory.ndim - 1} (one query per memory) or "
+            f"{memory.ndim} (a set per memory) dimensions for memory of shape "
+            f"{tuple(memory.shape)}, got shape {tuple(queries.shape)}"
+        )
+    backend = infer_backend(memory, queries)
+    memory, queries = check_arrays(backend, memory, queries)
+    single = queries.ndim == memory.ndim - 1
+    q = queries[..., None, :] if single else queries
+    try:
+        out = backend.matmul(q, backend.transpose(memory))
+    except (ValueError, RuntimeError) as err:
+        raise ValidationError(
+            f"leading axes of memory {tuple(memory.shape)} and queries "
+            f"{tuple(queries.shape)} do not broadcast: {err}"
+        ) from None
+    return out[..., 0, :] if single else out
+
+
+# --------------------------------------------------------------------- readouts
+def _pair(a: Any, b: Any, name_a: str, name_b: str) -> tuple[ModuleType, Any, Any]:
+    a = _check_tensor(a, name_a, 1)
+    b = _check_tensor(b, name_b, 1)
+    if tuple(a.shape) != tuple(b.shape):
+        raise ValidationError(
+            f"{name_a} and {name_b} must have the same shape, got "
+            f"{tuple(a.shape)} and {tuple(b.shape)}"
+        )
+    backend = infer_backend(a, b)
+    a, b = check_arrays(backend, a, b)
+    return backend, a, b
+
+
+def retrieval_cosine(retrieved: Any, targets: Any) -> Any:
+    """Cosine similarity between retrieved and stored values, along the last axis.
+
+    Parameters
+    ----------
+    retrieved : array of shape (..., d_v)
+        Readouts ``M q``.
+    targets : array of shape (..., d_v)
+        The values that should have been retrieved.
+
+    Returns
+    -------
+    cosine : array of shape (...)
+        In ``[-1, 1]``; 0 where either vector is zero. Invariant to positive
+        rescaling of either argument.
+    """
+    backend, a, b = _pair(retrieved, targets, "retrieved", "targets")
+    dot = backend.sum(a * b, axis=-1)
+    den = backend.norm(a, axis=-1) * backend.norm(b, axis=-1)
+    return backend.clip(dot / backend.maximum(den, _TINY), -1.0, 1.0)
+
+
+def sign_recall(retrieved: Any, values: Any) -> Any:
+    """Whether the sign readout recovers each binary value exactly.
+
+    Readout: ``sign(M q)``; an item counts as recalled when every entry has the sign
+    of the stored value (a zero entry counts as an error).
+
+    Parameters
+    ----------
+    retrieved : array of shape (..., d_v)
+        Readouts ``M q``.
+    values : array of shape (..., d_v)
+        Stored binary values (entries ``+-c``, ``c > 0``).
+
+    Returns
+    -------
+    recalled : bool array of shape (...)
+    """
+    backend, a, b = _pair(retrieved, values, "retrieved", "values")
+    return backend.min(a * b, axis=-1) > 0
+
+
+def cleanup(retrieved: Any, values: Any) -> Any:
+    """Nearest-neighbour clean-up: index of the stored value most similar to a readout.
+
+    Similarity is the cosine; the readout's own norm does not change the winner, so
+    the winner is ``argmax_i (r . v_i) / |v_i|`` over the values stored in the same
+    memory.
+
+    Parameters
+    ----------
+    retrieved : array of shape (..., n_queries, d_v)
+        Readouts ``M q``.
+    values : array of shape (..., n_items, d_v)
+        The values stored in each memory (the clean-up lexicon); leading axes
+        broadcast against ``retrieved``.
+
+    Returns
+    -------
+    index : integer array of shape (..., n_queries)
+        Index into the ``n_items`` stored values.
+    """
+    retrieved = _check_tensor(retrieved, "retrieved", 2)
+    values = _check_tensor(values, "values", 2)
+    if retrieved.shape[-1] != values.shape[-1]:
+        raise ValidationError(
+            f"retrieved and values must share d_v on the last axis, got "
+            f"{tuple(retrieved.shape)} and {tuple(values.shape)}"
+        )
+    backend = infer_backend(retrieved, values)
+    retrieved, values = check_arrays(backend, retrieved, values)
+    unit = values / backend.maximum(backend.norm(values, axis=-1, keepdims=True), _TINY)
+    try:
+        sim = backend.matmul(retrieved, backend.transpose(unit))
+    except (ValueError, RuntimeError) as err:
+        raise ValidationError(
+            f"leading axes of retrieved {tuple(retrieved.shape)} and values "
+            f"{tuple(values.shape)} do not broadcast: {err}"
+        ) from None
+    return backend.argmax(sim, axis=-1)
+
+
+# ----------------------------------------------------------------------- object
+class HebbianMemory:
+    """A batch of Hebbian associative memories with clean-up over stored values.
+
+    Parameters
+    ----------
+    keys : array of shape (..., n_items, d_k)
+        Conditioned stimuli (CS).
+    values : array of shape (..., n_items, d_v)
+        Unconditioned stimuli (US).
+
+    Attributes
+    ----------
+    matrix : array of shape (..., d_v, d_k)
+        ``sum_i v_i k_i^T``.
+    values : array of shape (..., n_items, d_v)
+        The stored values, used as the clean-up lexicon.
+
+    Examples
+    --------
+    >>> from cogattn.workspace import HebbianMemory, random_unit_keys
+    >>> keys = random_unit_keys(8, 64, rng=0)
+    >>> values = random_unit_keys(8, 32, rng=1)
+    >>> mem = HebbianMemory(keys, values)
+    >>> mem.recall(keys).tolist()
+    [0, 1, 2, 3, 4, 5, 6, 7]
+    """
+
+    def __init__(self, keys: Any, values: Any) -> None:
+        self.matrix = store(keys, values)
+        self.values = check_arrays(infer_backend(self.matrix), values)[0]
+
+    @property
+    def n_items(self) -> int:
+        """Number of stored pairs per memory."""
+        return int(self.values.shape[-2])
+
+    def write(self, keys: Any, values: Any) -> HebbianMemory:
+        """Add more pairs with the Hebbian rule ``M <- M + sum v k^T``.
+
+        Parameters
+        ----------
+        keys : array of shape (..., n_new, d_k)
+            New conditioned stimuli.
+        values : array of shape (..., n_new, d_v)
+            New unconditioned stimuli.
+
+        Returns
+        -------
+        self : HebbianMemory
+        """
+        delta = store(keys, values)
+        if tuple(delta.shape) != tuple(self.matrix.shape):
+            raise ValidationError(
+                f"new pairs give memories of shape {tuple(delta.shape)}, but this "
+                f"memory has shape {tuple(self.matrix.shape)}"
+            )
+        backend = infer_backend(self.matrix)
+        self.matrix = self.matrix + check_arrays(backend, delta)[0]
+        new = check_arrays(backend, values)[0]
+        self.values = backend.concatenate([self.values, new], axis=-2)
+        return self
+
+    def retrieve(self, queries: Any) -> Any:
+        """Raw readout ``M q``; see :func:`retrieve` for shapes."""
+        return retrieve(self.matrix, queries)
+
+    def recall(self, queries: Any) -> Any:
+        """Clean-up readout: index of the stored value nearest to ``M q``.
+
+        Parameters
+        ----------
+        queries : array of shape (..., n_queries, d_k)
+            Test stimuli.
+
+        Returns
+        -------
+        index : integer array of shape (..., n_queries)
+        """
+        return cleanup(self.retrieve(queries), self.values)

@@ -1,0 +1,129 @@
+"""The backbone registry, custom backbones and the import cost of the package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import torch
+from torch import nn
+
+from cogattn import BackendError, ValidationError
+from cogattn.features import (
+    FeatureExtractor,
+    list_backbones,
+    load_backbone,
+    register_backbone,
+)
+from cogattn.features import registry as registry_module
+
+
+class TinyNet(nn.Module):
+    """Conv -> in-place ReLU -> max pool -> conv, then a linear classifier."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 4, 3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(2),
+            nn.Conv2d(4, 6, 3, stride=2, padding=1),
+        )
+        self.classifier = nn.Linear(6, 5)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x).mean((2, 3)))
+
+
+@pytest.fixture
+def tiny():
+    name = "tiny_test_net"
+    spec = register_backbone(
+        name,
+        TinyNet,
+        {"features.0": 1, "features.1": 1, "features.2": 2, "features.3": 4},
+        aliases={"conv": "features.0", "relu": "features.1", "last": "features.3"},
+        weights={"made_up": "https://example.invalid/tiny-00000000.pth"},
+    )
+    yield spec
+    registry_module._REGISTRY.pop(name, None)
+
+
+def test_builtins_are_listed():
+    names = list_backbones()
+    assert {"mobilenet_v2", "vgg16"} <= set(names)
+    assert names == sorted(names)
+
+
+def test_custom_backbone_taps_and_inplace_copy(tiny):
+    fx = load_backbone(tiny.name, weights="random", seed=3)
+    assert isinstance(fx, FeatureExtractor)
+    assert fx.layer_names == ("features.0", "features.1", "features.2", "features.3")
+    img = torch.rand(2, 3, 8, 8, generator=torch.Generator().manual_seed(1))
+    out = fx.extract(img, ["conv", "relu", "last", "features.2"])
+    assert list(out) == ["conv", "relu", "last", "features.2"]
+    # the conv output is copied before the in-place ReLU overwrites it
+    assert float(out["conv"].min()) < 0
+    torch.testing.assert_close(out["relu"], out["conv"].clamp(min=0))
+    assert out["last"].shape == (2, 6, 2, 2) and fx.receptive_stride("last") == 4
+    assert fx.classify(img).shape == (2, 5)
+
+
+def test_duplicate_and_bad_registrations(tiny):
+    with pytest.raises(ValidationError, match="'tiny_test_net' is already registered"):
+        register_backbone(tiny.name, TinyNet, {"features.0": 1})
+    register_backbone(tiny.name, TinyNet, {"features.0": 1}, overwrite=True)
+    with pytest.raises(ValidationError, match="builder must be callable"):
+        register_backbone("x_test", 3, {"features.0": 1})
+    with pytest.raises(ValidationError, match="'random' is reserved"):
+        register_backbone("x_test", TinyNet, {"features.0": 1}, weights={"random": ""})
+    with pytest.raises(ValidationError, match=r"alias 'a' points to 'features\.9'"):
+        register_backbone(
+            "x_test", TinyNet, {"features.0": 1}, aliases={"a": "features.9"}
+        )
+    with pytest.raises(ValidationError, match=r"stride of 'features.0' must be an int"):
+        register_backbone("x_test", TinyNet, {"features.0": 0})
+    assert "x_test" not in list_backbones()
+
+
+def test_layers_beyond_the_trunk_are_rejected():
+    with pytest.raises(
+        ValidationError, match=r"'features.i' with i < 4, got 'features.7'"
+    ):
+        FeatureExtractor(TinyNet(), {"features.7": 8})
+    with pytest.raises(ValidationError, match=r"nn\.Sequential attribute 'features'"):
+        FeatureExtractor(nn.Linear(2, 2), {"features.0": 1})
+
+
+def test_unknown_backbone_and_bad_arguments():
+    with pytest.raises(
+        ValidationError, match=r"unknown backbone 'resnet50'; registered backbones are "
+    ):
+        load_backbone("resnet50")
+    with pytest.raises(ValidationError, match=r"seed must be an integer in \[0, inf\]"):
+        load_backbone("mobilenet_v2", weights="random", seed=-1)
+    with pytest.raises(ValidationError, match="device must be 'cpu', 'cuda'"):
+        load_backbone("mobilenet_v2", weights="random", device="gpu0")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
+def test_cuda_requested_without_cuda():
+    with pytest.raises(BackendError, match="CUDA is not available on this machine"):
+        load_backbone("mobilenet_v2", weights="random", device="cuda")
+
+
+def test_import_loads_no_weights(tmp_path):
+    code = (
+        "import torch\n"
+        "def refuse(*a, **k):\n"
+        "    raise SystemExit('weights were loaded at import')\n"
+        "torch.load = refuse\n"
+        "torch.hub.load_state_dict_from_url = refuse\n"
+        "import cogattn.features as f\n"
+        "assert 'mobilenet_v2' in f.list_backbones()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr

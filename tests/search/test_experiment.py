@@ -1,0 +1,102 @@
+"""The search-asymmetry experiment: one task, the report, and the spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cogattn._core.errors import ValidationError
+from cogattn.search.experiment import (
+    SearchAsymmetry,
+    asymmetry_report_table,
+    run_paradigm,
+)
+from cogattn.sim.registry import get_experiment
+
+SPEC = Path(__file__).parents[2] / "experiments" / "search_asymmetry.toml"
+
+
+def test_registered():
+    assert get_experiment("search_asymmetry") is SearchAsymmetry
+
+
+def test_trial_chance_lighting_is_seeded():
+    params = {"paradigm": "lighting", "variant": "chance", "n_trials": 4}
+    a = SearchAsymmetry.trial(params, np.random.default_rng(1))
+    b = SearchAsymmetry.trial(params, np.random.default_rng(1))
+    assert a["ai"] == b["ai"] and a["slope_easy"] == b["slope_easy"]
+    assert a["n_fixations"].shape == (2 * 3 * 4,)
+    assert set(np.unique(a["set_size"])) == {1, 6, 12}
+    # set size 1: the only item is the target, found at the first fixation
+    assert a["fix_easy_1"] == 1.0 and a["fix_hard_1"] == 1.0
+    assert a["found_rate"] == 1.0  # every item is visited within set_size fixations
+    # the slopes are the regression of mean RT on set size (RT = 252.359 n + 376.271)
+    sel = a["hard"] == 0
+    means = [a["rt"][sel & (a["set_size"] == s)].mean() for s in (1, 6, 12)]
+    np.testing.assert_allclose(a["slope_easy"], np.polyfit([1, 6, 12], means, 1)[0])
+    np.testing.assert_allclose(
+        a["rt"], 252.359 * a["n_fixations"] + 376.271, rtol=1e-12
+    )
+
+
+def test_unknown_variant_and_paradigm():
+    with pytest.raises(ValidationError, match=r"invalid value for variant"):
+        run_paradigm("lighting", "nope", n_trials=1)
+    with pytest.raises(ValidationError, match=r"invalid value for paradigm"):
+        run_paradigm("colour", "chance", n_trials=1)
+
+
+def test_report_on_hand_made_table():
+    ref = {  # human AIs of the six paradigms, with the sign of a model's AI chosen
+        "curvature": (1.0, 9.0),
+        "lighting": (1.0, 3.0),
+        "intersection": (2.0, 6.0),
+        "t_vs_l": (5.0, 5.0),
+        "orientation_homogeneous": (4.0, 1.0),
+        "orientation_heterogeneous": (0.0, 2.0),
+    }
+    rows = []
+    for p, (e, h) in ref.items():
+        ai = (h - e) / (h + e)
+        rows.append(dict(paradigm=p, variant="eccnet", slope_easy=e, slope_hard=h,
+                         ai=ai))  # fmt: skip
+        rows.append(dict(paradigm=p, variant="chance", slope_easy=1.0, slope_hard=1.0,
+                         ai=0.0))  # fmt: skip
+    rep = SearchAsymmetry.report(pd.DataFrame(rows))
+    # positive AI in 4 paradigms (t_vs_l is 0, orientation_homogeneous reversed)
+    assert rep.measured["n_polarity_match"] == 4
+    want = np.mean([0.8, 0.5, 0.5, 0.0, -0.6, 1.0])
+    assert rep.measured["mean_ai"] == pytest.approx(want)
+    assert rep.measured["mean_ai_chance"] == 0.0
+    table = rep.tables["asymmetry_eccnet"]
+    assert list(table.index) == list(ref)
+    assert table.loc["curvature", "human_ai"] == pytest.approx(0.81, abs=0.01)
+    assert set(rep.figures) == {"asymmetry_index"}
+    with pytest.raises(ValidationError, match=r"missing column\(s\) \['ai'\]"):
+        asymmetry_report_table(pd.DataFrame(rows).drop(columns="ai"))
+
+
+def test_spec_loads():
+    from cogattn.sim.spec import load_spec
+
+    spec = load_spec(SPEC)
+    assert spec.experiment == "search_asymmetry"
+    assert len(spec.grid["paradigm"]) == 6 and spec.grid["variant"][0] == "eccnet"
+    checks = {c.measured: c for c in spec.checks}
+    assert checks["n_polarity_match"].op == ">=" and checks["mean_ai"].atol == 0.05
+
+
+@pytest.mark.slow
+def test_six_paradigms_main_model():
+    rows = []
+    for p in ("curvature", "lighting", "intersection", "t_vs_l",
+              "orientation_homogeneous", "orientation_heterogeneous"):  # fmt: skip
+        out = run_paradigm(p, "eccnet", n_trials=30, device="cpu")
+        rows.append(dict(paradigm=p, variant="eccnet", slope_easy=out["slope_easy"],
+                         slope_hard=out["slope_hard"], ai=out["ai"]))  # fmt: skip
+    rep = SearchAsymmetry.report(pd.DataFrame(rows))
+    assert rep.measured["n_polarity_match"] >= 4
+    assert rep.measured["mean_ai"] > 0.2

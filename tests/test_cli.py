@@ -1,0 +1,229 @@
+"""The ``cogattn`` command line: commands, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cogattn.cli import main
+from cogattn.sim._toml import dumps
+
+SIM_DIR = Path(__file__).resolve().parent / "sim"
+GOOD = {
+    "experiment": "mc_halfnormal",
+    "module": "mc_halfnormal",
+    "seed": 1,
+    "fixed": {"sleep": 0.0},
+    "grid": {"n_samples": [400, 1600]},
+    "checks": [
+        {"name": "closed form", "measured": "abs_error", "expected": 0, "atol": 0.1}
+    ],
+}
+
+
+@pytest.fixture
+def on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(SIM_DIR))
+
+
+def _spec(tmp_path: Path, **changes) -> Path:
+    path = tmp_path / "spec.toml"
+    path.write_text(dumps({**GOOD, **changes}))
+    return path
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(SIM_DIR), env.get("PYTHONPATH", "")) if p
+    )
+    return env
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cogattn", *args],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=cwd,
+    )
+
+
+def test_run_show_report(on_path, tmp_path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["run", str(_spec(tmp_path)), "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == f"run: {out} (2 done, 0 failed, 0 pending)"
+    assert printed[1] == f"report: {out / 'report' / 'report.md'}"
+    assert printed[2].startswith("PASS closed form: measured ")
+
+    assert main(["show", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "experiment: mc_halfnormal (module mc_halfnormal)" in shown
+    assert "grid n_samples = [400, 1600]" in shown
+    assert "tasks: 2 total, 2 done, 0 failed, 0 pending" in shown
+
+    (out / "report" / "report.md").unlink()
+    assert main(["report", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("PASS closed form")
+    assert (out / "report" / "report.md").is_file()
+
+
+def test_failed_task_and_check_exit_1(on_path, tmp_path, capsys) -> None:
+    flag = tmp_path / "flag"
+    flag.touch()
+    spec = _spec(
+        tmp_path, fixed={"sleep": 0.0, "fail_if_exists": str(flag), "fail_n": 400}
+    )
+    out = tmp_path / "run"
+    assert main(["run", str(spec), "--out", str(out), "--quiet"]) == 1
+    assert "1 task(s) failed" in capsys.readouterr().out
+    assert main(["show", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "tasks: 2 total, 1 done, 1 failed, 0 pending" in shown
+    assert "RuntimeError: asked to fail while" in shown
+    flag.unlink()
+    assert main(["run", str(spec), "--out", str(out), "--quiet"]) == 0
+    failing = _spec(
+        tmp_path,
+        checks=[{"name": "never", "measured": "abs_error", "expected": -1, "op": "<="}],
+    )
+    assert main(["run", str(failing), "--out", str(tmp_path / "r2"), "--quiet"]) == 1
+    assert "FAIL never: measured" in capsys.readouterr().out
+
+
+BAD = {
+    "unknown experiment": ({"experiment": "nope"}, "experiment: unknown experiment"),
+    "unknown field": ({"sede": 3}, "unknown field 'sede' at top level"),
+    "wrong type": ({"repetitions": "two"}, "repetitions: must be an int >= 1"),
+    "empty grid": ({"grid": {"n_samples": []}}, "grid.n_samples: must be a non-empty"),
+    "bad executor": ({"executor": "gpu"}, "executor: invalid value 'gpu'"),
+    "bad check": (
+        {"checks": [{"name": "c", "measured": "m", "expected": 0, "rtol": -1}]},
+        "checks[0].rtol: must be a finite number >= 0",
+    ),
+}
+
+
+def _assert_one_line_error(code: int, err: str, fragment: str) -> None:
+    assert code == 2
+    lines = err.strip("\n").splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("cogattn: error: ")
+    assert fragment in lines[0]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_spec_one_line_nothing_written(case, on_path, tmp_path, capsys) -> None:
+    changes, fragment = BAD[case]
+    out = tmp_path / "out"
+    code = main(["run", str(_spec(tmp_path, **changes)), "--out", str(out)])
+    captured = capsys.readouterr()
+    _assert_one_line_error(code, captured.err, fragment)
+    assert captured.out == "" and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--executor", "gpu"], "executor: invalid value 'gpu'"),
+        (["--n-workers", "0"], "n_workers: must be an int >= 1"),
+        (["--n-workers", "many"], "argument --n-workers: invalid int value: 'many'"),
+        (["--scheduler", "somewhere"], "scheduler: must be an address like"),
+    ],
+)
+def test_bad_options(args, fragment, on_path, tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    code = main(["run", str(_spec(tmp_path)), "--out", str(out), *args])
+    _assert_one_line_error(code, capsys.readouterr().err, fragment)
+    assert not out.exists()
+
+
+def test_unwritable_output_folder(on_path, tmp_path, capsys) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root writes anywhere: use a file instead
+            target = tmp_path / "a_file"
+            target.write_text("not a folder")
+            out, fragment = target / "out", "is not a folder"
+        else:
+            out, fragment = locked / "out", "is not writable"
+        code = main(["run", str(_spec(tmp_path)), "--out", str(out)])
+        _assert_one_line_error(code, capsys.readouterr().err, fragment)
+        assert not out.exists()
+    finally:
+        locked.chmod(0o700)
+
+
+def test_missing_files_and_usage(tmp_path, capsys) -> None:
+    cases = [
+        (["run", str(tmp_path / "none.toml")], "spec: file"),
+        (["show", str(tmp_path)], "is not a cogattn run folder (no ledger.sqlite)"),
+        (["report", str(tmp_path / "nope")], "is not a cogattn run folder"),
+        (["run"], "the following arguments are required: SPEC"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        ([], "the following arguments are required: COMMAND"),
+    ]
+    for args, fragment in cases:
+        code = main(args)
+        _assert_one_line_error(code, capsys.readouterr().err, fragment)
+
+
+def test_subprocess_bad_spec(tmp_path) -> None:
+    out = tmp_path / "out"
+    bad = _cli("run", str(_spec(tmp_path, grid={"n_samples": []})), "--out", str(out))
+    _assert_one_line_error(bad.returncode, bad.stderr, "grid.n_samples")
+    assert not out.exists()
+
+
+def test_info_and_list(tmp_path, capsys) -> None:
+    assert main(["info"]) == 0
+    info = capsys.readouterr().out
+    fields = dict(line.split(": ", 1) for line in info.splitlines())
+    for name in (
+        "cogattn",
+        "python",
+        "numpy",
+        "scipy",
+        "torch",
+        "numba",
+        "mne",
+        "dask",
+        "backends",
+        "cuda device",
+        "numba jit",
+    ):
+        assert fields.get(name), f"{name} missing from cogattn info"
+    import numpy
+
+    assert fields["numpy"] == numpy.__version__
+    assert fields["numba jit"].split()[0] in ("on", "off")
+    assert fields["backends"].startswith("numpy, torch")
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "demo.toml").write_text(dumps(GOOD))
+    assert main(["list", "--dir", str(tmp_path / "experiments")]) == 0
+    listed = capsys.readouterr().out
+    assert "  hebbian_memory" in listed
+    assert "demo.toml  (mc_halfnormal)" in listed
+    assert main(["list", "--dir", str(tmp_path / "none")]) == 2
+    assert "--dir: " in capsys.readouterr().err
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, cogattn, cogattn.sim, cogattn.cli;"
+        "print(sorted(m for m in ('torch', 'numba', 'matplotlib', 'dask', "
+        "'distributed', 'pandas') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
