@@ -11,6 +11,7 @@ Usage::
     python benchmarks/bench_features.py            # 32 images of 224 x 224
     python benchmarks/bench_features.py --small    # 4 images, runs in seconds
     python benchmarks/bench_features.py --device cuda
+    python benchmarks/bench_features.py --threads 1 --n 16   # on a busy machine
 """
 
 from __future__ import annotations
@@ -68,12 +69,16 @@ def main():
     ap.add_argument("--small", action="store_true")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--n", type=int, default=32, help="number of images")
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads")
     args = ap.parse_args()
-    n = 4 if args.small else 32
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    n = 4 if args.small else args.n
     fx = load_backbone("mobilenet_v2", weights="random", device=args.device, seed=0)
     images = torch.rand(n, 3, 224, 224, generator=torch.Generator().manual_seed(0))
     print(f"case: MobileNetV2, {n} images of 224 x 224, device {args.device}, "
-          f"median of {args.repeat}")
+          f"{torch.get_num_threads()} CPU thread(s), median of {args.repeat}")
     cases = {
         "extract layer2..4": ["features.3", "features.6", "features.13"],
         "extract features.18": ["features.18"],

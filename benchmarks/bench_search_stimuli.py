@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from skimage.draw import disk, polygon
@@ -89,7 +89,7 @@ def _polygons(kind: str, ppd: float) -> list[np.ndarray]:
     return [_turn(poly, turns) for poly in polys]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _anchor_item(kind: str, ppd: float, p: int) -> np.ndarray:
     """One P x P item patch, supersampled with scikit-image and box filtered."""
     n = p * SUPER

@@ -9,39 +9,54 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, "/work/main/tests/sim")
-from mc_halfnormal import HalfNormalMean  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "sim"))
+from mc_halfnormal import HalfNormalMean
 
-from cogattn.sim import run  # noqa: E402
-from cogattn.sim.spec import load_spec  # noqa: E402
-from cogattn.sim.tasks import make_tasks  # noqa: E402
+from cogattn.sim import run
+from cogattn.sim.spec import load_spec
+from cogattn.sim.tasks import make_tasks
 
 N = 200
-SPEC = {"experiment": "mc_halfnormal", "module": "mc_halfnormal", "seed": 0,
-        "repetitions": N, "grid": {"n_samples": [1000]}}
+SPEC = {
+    "experiment": "mc_halfnormal",
+    "module": "mc_halfnormal",
+    "seed": 0,
+    "repetitions": N,
+    "grid": {"n_samples": [1000]},
+}
 
 
 def plain(tasks):
-    return [HalfNormalMean.trial(dict(t.params), np.random.default_rng(t.seed_sequence()))
-            ["mean_abs"] for t in tasks]
+    return [
+        HalfNormalMean.trial(dict(t.params), np.random.default_rng(t.seed_sequence()))[
+            "mean_abs"
+        ]
+        for t in tasks
+    ]
 
 
 def bare_dask(tasks):
     from distributed import Client, LocalCluster
 
     def one(t):
-        return HalfNormalMean.trial(dict(t.params),
-                                    np.random.default_rng(t.seed_sequence()))["mean_abs"]
+        return HalfNormalMean.trial(
+            dict(t.params), np.random.default_rng(t.seed_sequence())
+        )["mean_abs"]
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as c, \
-            Client(c) as cl:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as c,
+        Client(c) as cl,
+    ):
         return cl.gather(cl.map(one, tasks, pure=False))
 
 
 def main():
     tasks = make_tasks(load_spec(SPEC))
     print("name  cogattn_s  anchor_s  ratio  max_abs_diff")
-    for name, executor, anchor in [("serial", "serial", plain), ("dask", "dask", bare_dask)]:
+    for name, executor, anchor in [
+        ("serial", "serial", plain),
+        ("dask", "dask", bare_dask),
+    ]:
         rows = []
         for _ in range(3):
             tmp = Path(tempfile.mkdtemp())

@@ -311,6 +311,7 @@ def cv_scores_batch(
     F = design.F
     f64 = xp.float64
     total = None
+    y_sum = xp.sum(Yc, axis=0)
     for st in stats:
         Yf = Yc[st.test]
         Ff = F[st.test]
@@ -319,7 +320,7 @@ def cv_scores_batch(
         yy_f = _column_sumsq(Yf, xp)
         if st.complement:
             C = FtY - FfY
-            ys_s = xp.sum(Yc, axis=0) - ys_f
+            ys_s = y_sum - ys_f
         else:
             Ys = Yc[st.train]
             C = xp.matmul(xp.transpose(F[st.train]), Ys)
@@ -336,13 +337,7 @@ def cv_scores_batch(
         P = xp.matmul(xp.transpose(st.V), T) - st.a[:, None] * (ys_f / n_f)[None, :]
         L = xp.astype(xp.matmul(st.dmat, P * B), f64)
         m = xp.astype(xp.matmul(st.dmat, st.a[:, None] * B), f64)
-        Q = xp.stack(
-            [
-                _column_sumsq(xp.matmul(st.R, st.dmat[j][:, None] * B), xp)
-                for j in range(st.dmat.shape[0])
-            ],
-            axis=0,
-        )
+        Q = _quadratic_terms(st.R, st.dmat, B, xp)
         ys_f64 = xp.astype(ys_f, f64)
         svar_y = xp.clip(yy_f - ys_f64**2 / n_f, 0.0, None)
         if score_func == "r2":
@@ -357,6 +352,29 @@ def cv_scores_batch(
             score = L / xp.sqrt(prod + (1.0 - ok)) * ok
         total = score if total is None else total + score
     return total / len(stats)
+
+
+#: columns of the widest product formed by :func:`_quadratic_terms`
+_MAX_COLUMNS = 32768
+
+
+def _quadratic_terms(R: Any, dmat: Any, B: Any, xp: ModuleType) -> Any:
+    """``Q[j, t] = ||R diag(dmat[j]) B[:, t]||^2`` for every alpha ``j``.
+
+    Several alphas go into one matrix product ``R @ [d_1 * B, d_2 * B, ...]``
+    (at most ``_MAX_COLUMNS`` columns): fewer, larger BLAS calls.
+    """
+    n_alphas, q = dmat.shape
+    n_batch = B.shape[1]
+    chunk = max(1, _MAX_COLUMNS // max(n_batch, 1))
+    out = []
+    for j0 in range(0, n_alphas, chunk):
+        d = xp.transpose(dmat[j0 : j0 + chunk])  # (q, c)
+        c = d.shape[1]
+        scaled = (d[:, :, None] * B[:, None, :]).reshape(q, c * n_batch)
+        sq = _column_sumsq(xp.matmul(R, scaled), xp)
+        out.append(sq.reshape(c, n_batch))
+    return out[0] if len(out) == 1 else xp.concatenate(out, axis=0)
 
 
 def _column_sumsq(z: Any, xp: ModuleType) -> Any:

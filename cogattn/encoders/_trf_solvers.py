@@ -71,7 +71,9 @@ class LaggedStats:
         )
 
 
-def trial_stats(x: np.ndarray, y: np.ndarray, lags: np.ndarray, edges: str) -> LaggedStats:
+def trial_stats(
+    x: np.ndarray, y: np.ndarray, lags: np.ndarray, edges: str
+) -> LaggedStats:
     """Sufficient statistics of one trial (inputs already validated, float64).
 
     Parameters
@@ -269,7 +271,7 @@ def solve_exact(problem: RidgeProblem, alpha: object, backend: ModuleType) -> ob
 
 
 def intercepts(problem: RidgeProblem, coef: object, backend: ModuleType) -> object:
-    """Intercepts ``y_shift - x_shift @ coef`` for coefficients ``(..., n_coef, q)``."""
+    """Return the intercepts ``y_shift - x_shift @ coef`` for ``(..., n_coef, q)``."""
     b = backend
     return problem.y_shift - b.einsum("c,...co->...o", problem.x_shift, coef)
 

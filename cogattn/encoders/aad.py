@@ -1,6 +1,7 @@
-"""Auditory attention decoding: reconstruct the attended envelope from EEG with a
-backward TRF, then pick, in every decision window, the competing stimulus that
-correlates best with the reconstruction.
+"""Auditory attention decoding from EEG.
+
+A backward TRF reconstructs the attended envelope; in every decision window the
+competing stimulus that correlates best with the reconstruction is chosen.
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
+from cogattn._core.backend import infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_array, check_positive
 from cogattn.encoders.trf import TRF, as_trials, trial_folds
@@ -21,7 +24,9 @@ __all__ = [
 ]
 
 
-def window_correlations(reconstruction: Any, candidates: Any, window: int) -> np.ndarray:
+def window_correlations(
+    reconstruction: Any, candidates: Any, window: int
+) -> np.ndarray:
     """Pearson r between a reconstruction and every candidate, per decision window.
 
     Parameters
@@ -89,7 +94,7 @@ def accuracy_curve(
     window_lengths: Any,
     sfreq: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Decoding accuracy for every decision-window length.
+    """Compute the decoding accuracy for every decision-window length.
 
     Parameters
     ----------
@@ -122,10 +127,10 @@ def accuracy_curve(
     acc = np.zeros(lengths.size)
     counts = np.zeros(lengths.size, dtype=np.int64)
     for i, seconds in enumerate(lengths):  # a few lengths; windows are vectorised
-        window = int(round(seconds * sfreq))
+        window = round(seconds * sfreq)
         hits = 0
         total = 0
-        for rec, cand, a in zip(reconstructions, candidates, att):
+        for rec, cand, a in zip(reconstructions, candidates, att, strict=True):
             choice = classify_windows(np.ravel(rec), cand, window)
             hits += int((choice == a).sum())
             total += choice.size
@@ -134,7 +139,7 @@ def accuracy_curve(
     return acc, counts
 
 
-class AttentionDecoder:
+class AttentionDecoder(BaseEstimator):
     """Backward-model attention decoder with cross-validation over trials.
 
     Parameters
@@ -214,7 +219,7 @@ class AttentionDecoder:
         if not hasattr(self, "trf_"):
             raise ValidationError("this AttentionDecoder is not fitted; call fit()")
         preds = self.trf_.predict(eeg)
-        return [np.asarray(self.trf_._get_backend(p).to_numpy(p))[:, 0] for p in preds]
+        return [infer_backend(p).to_numpy(p)[:, 0] for p in preds]
 
     def cross_validate(
         self,
@@ -255,13 +260,15 @@ class AttentionDecoder:
                 f"attended must index the {cand[0].shape[1]} candidate columns, got "
                 f"values in [{att.min()}, {att.max()}]"
             )
-        target = [c[:, a] for c, a in zip(cand, att)]
+        target = [c[:, a] for c, a in zip(cand, att, strict=True)]
         recs: list[np.ndarray] = [np.empty(0)] * len(eeg_t)
         for train, test in trial_folds(len(eeg_t), self.cv):  # a handful of folds
             dec = AttentionDecoder(
                 self.tmin, self.tmax, self.sfreq, self.alpha, self.cv, self.backend
             ).fit([eeg_t[k] for k in train], [target[k] for k in train])
-            for k, rec in zip(test, dec.reconstruct([eeg_t[k] for k in test])):
+            for k, rec in zip(
+                test, dec.reconstruct([eeg_t[k] for k in test]), strict=True
+            ):
                 recs[k] = rec
         acc, counts = accuracy_curve(recs, cand, att, window_lengths, self.sfreq)
         return {

@@ -1,5 +1,7 @@
-"""Time lags for temporal response functions: seconds to samples, lagged designs, and
-the lagged Gram / cross products computed from correlations (no big lagged matrix).
+"""Time lags for temporal response functions.
+
+Seconds to samples, lagged designs, and the lagged Gram / cross products computed
+from correlations (without the big lagged matrix).
 
 Conventions
 -----------

@@ -1,5 +1,6 @@
-"""Statistics for encoding models: correlations, permutation nulls, bootstrap, FDR and
-noise ceilings.
+"""Statistics for encoding models.
+
+Correlations, permutation nulls, bootstrap, FDR and noise ceilings.
 
 Everything is vectorised over targets (columns) and resamples; sums accumulate in
 float64.
@@ -137,7 +138,9 @@ def circular_shift_test(
     a, b = _pair(y_true, y_pred)
     n = a.shape[0]
     n_perm = check_int(n_perm, "n_perm", low=1)
-    min_shift = n // 10 if min_shift is None else check_int(min_shift, "min_shift", low=1)
+    min_shift = (
+        n // 10 if min_shift is None else check_int(min_shift, "min_shift", low=1)
+    )
     n_allowed = n - 2 * min_shift + 1
     if n_allowed < 1:
         raise ValidationError(
@@ -199,7 +202,7 @@ def trial_permutation_test(
             f"need the same number (>= 3) of data and prediction trials, got "
             f"{len(y_true)} and {len(y_pred)}"
         )
-    pairs = [_pair(t, p) for t, p in zip(y_true, y_pred)]
+    pairs = [_pair(t, p) for t, p in zip(y_true, y_pred, strict=True)]
     n = min(t.shape[0] for t, _ in pairs)
     z_t = np.stack([_zscore(t[:n]) for t, _ in pairs])  # (K, n, q)
     z_p = np.stack([_zscore(p[:n]) for _, p in pairs])
@@ -225,7 +228,9 @@ def _zscore(x: np.ndarray) -> np.ndarray:
     return x / np.where(sd > 0, sd, 1.0)
 
 
-def bootstrap_indices(n: int, n_boot: int, block: int = 1, seed: Any = None) -> np.ndarray:
+def bootstrap_indices(
+    n: int, n_boot: int, block: int = 1, seed: Any = None
+) -> np.ndarray:
     """Resample indices, drawn once and shared by every model being compared.
 
     Parameters

@@ -17,6 +17,7 @@ import contextlib
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from cogattn._core.backend import get_backend, infer_backend
 from cogattn._core.errors import ValidationError
@@ -115,7 +116,9 @@ def trial_folds(n_trials: int, cv: Any) -> list[tuple[np.ndarray, np.ndarray]]:
         Train and test trial indices.
     """
     if hasattr(cv, "split"):
-        folds = [(np.asarray(a), np.asarray(b)) for a, b in cv.split(np.arange(n_trials))]
+        folds = [
+            (np.asarray(a), np.asarray(b)) for a, b in cv.split(np.arange(n_trials))
+        ]
     elif isinstance(cv, (list, tuple)):
         folds = [(np.asarray(a), np.asarray(b)) for a, b in cv]
     else:
@@ -133,7 +136,7 @@ def trial_folds(n_trials: int, cv: Any) -> list[tuple[np.ndarray, np.ndarray]]:
     return folds
 
 
-class TRF:
+class TRF(BaseEstimator):
     """Temporal response function (forward encoding or backward decoding model).
 
     Parameters
@@ -276,18 +279,27 @@ class TRF:
             try:
                 row_range(trial.shape[0], lags, self.edges)
             except ValidationError as err:
-                raise ValidationError(f"trial {k}: {err} (tmin/tmax too long)") from None
+                raise ValidationError(
+                    f"trial {k}: {err} (tmin/tmax too long)"
+                ) from None
         alphas = check_alphas(self.alpha)
         centering = self.centering if self.fit_intercept else None
-        n_feat, n_out, n_lags = x[0].shape[1], y[0].shape[1], lags.size
-        with _blas_threads(n_feat * n_lags):
+        with _blas_threads(x[0].shape[1] * lags.size):
             self._fit_core(x, y, lags, alphas, centering, backend)
         self.info_ = info
         return self
 
-    def _fit_core(self, x, y, lags, alphas, centering, backend) -> None:
+    def _fit_core(
+        self,
+        x: list[np.ndarray],
+        y: list[np.ndarray],
+        lags: np.ndarray,
+        alphas: np.ndarray,
+        centering: str | None,
+        backend: Any,
+    ) -> None:
         n_feat, n_out, n_lags = x[0].shape[1], y[0].shape[1], lags.size
-        stats = [trial_stats(a, b, lags, self.edges) for a, b in zip(x, y)]
+        stats = [trial_stats(a, b, lags, self.edges) for a, b in zip(x, y, strict=True)]
         total = stats[0]
         for st in stats[1:]:
             total = total + st
@@ -299,7 +311,9 @@ class TRF:
                 test_st = stats[test[0]]
                 for t in test[1:]:
                     test_st = test_st + stats[t]
-                prob = build_problem(total - test_st, n_feat, n_lags, centering, backend)
+                prob = build_problem(
+                    total - test_st, n_feat, n_lags, centering, backend
+                )
                 coef = solve_alphas(prob, alphas, backend)
                 inter = intercepts(prob, coef, backend)
                 r = cv_scores_from_stats(coef, inter, test_st, n_feat, n_lags, backend)
@@ -394,11 +408,11 @@ class TRF:
         backend = self._get_backend(stimulus, response)
         pred = [backend.to_numpy(p) for p in self.predict(x)]
         rows = [row_range(t.shape[0], self.delays_, self.edges) for t in y]
-        truth = np.concatenate([t[a:b] for t, (a, b) in zip(y, rows)])
+        truth = np.concatenate([t[a:b] for t, (a, b) in zip(y, rows, strict=True)])
         return pearsonr(truth, np.concatenate(pred))
 
     def to_evoked(self, feature: int = 0, info: Any = None) -> Any:
-        """The forward TRF of one stimulus feature as an ``mne.EvokedArray``.
+        """Return the forward TRF of one stimulus feature as an ``mne.EvokedArray``.
 
         Parameters
         ----------
@@ -447,7 +461,7 @@ def _check_pairs(stim: list[np.ndarray], resp: list[np.ndarray]) -> None:
             f"stimulus and response must have the same number of trials, got "
             f"{len(stim)} and {len(resp)}"
         )
-    for k, (s, r) in enumerate(zip(stim, resp)):
+    for k, (s, r) in enumerate(zip(stim, resp, strict=True)):
         if s.shape[0] != r.shape[0]:
             raise ValidationError(
                 f"trial {k}: stimulus has {s.shape[0]} samples but response has "

@@ -113,18 +113,21 @@ def as_image_batch(
             f"and layer, got {h}×{w} (shape {shape})"
         )
     x = x.to(device=device, dtype=torch.float32)
-    if not bool(torch.isfinite(x).all()):
+    lo_t, hi_t = torch.aminmax(x)  # one pass; NaN propagates into both
+    lo, hi = float(lo_t), float(hi_t)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValidationError(f"{name} contains NaN or infinite values")
-    lo, hi = float(x.min()), float(x.max())
     if lo < -_RANGE_TOL or hi > 1 + _RANGE_TOL:
         hint = "; divide by 255" if hi > 1 and hi <= 255 and lo >= 0 else ""
         raise ValidationError(
             f"{name} must have values in [0, 1], got values in [{lo:.4g}, {hi:.4g}]"
             f"{hint}"
         )
+    if lo < 0 or hi > 1:
+        x = x.clamp(0.0, 1.0)
     if x.shape[1] == 1:
         x = x.expand(-1, 3, -1, -1)
-    return x.clamp(0.0, 1.0).contiguous()
+    return x.contiguous()
 
 
 def resize_center_crop(

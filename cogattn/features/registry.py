@@ -166,12 +166,24 @@ def _build_random(spec: BackboneSpec, seed: int) -> nn.Module:
 def _build_loaded(
     spec: BackboneSpec, state: dict[str, torch.Tensor], source: str, seed: int
 ) -> nn.Module:
-    model = _build_random(spec, seed)
+    """Build the network and load ``state`` without drawing weights first.
+
+    The network is built on the meta device (shapes only) and the checkpoint's
+    tensors are assigned to it; a network that keeps tensors outside its state_dict
+    is built normally instead.
+    """
+    with torch.device("meta"):
+        model = spec.builder()
     check_state_dict(model, state, source)
-    for key, value in model.state_dict().items():
+    for key, ref in model.state_dict().items():
         if key not in state:  # older checkpoints lack the BatchNorm batch counters
-            state[key] = value
-    model.load_state_dict(state, strict=True)
+            state[key] = torch.zeros(ref.shape, dtype=ref.dtype)
+        elif state[key].dtype != ref.dtype:
+            state[key] = state[key].to(ref.dtype)
+    model.load_state_dict(state, strict=True, assign=True)
+    if any(t.is_meta for t in (*model.parameters(), *model.buffers())):
+        model = _build_random(spec, seed)
+        model.load_state_dict(state, strict=True)
     return model
 
 

@@ -21,7 +21,6 @@ Python loop over rings, pool sizes, trials or channels.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -312,13 +311,3 @@ class EccentricityPooling:
             )
         sizes = self.sizes(fixations.to(integral.device))
         return _box_mean(integral, sizes, self.dtype)
-
-    @property
-    def max_pool_size(self) -> int:
-        """Largest window used anywhere on the map (for a fixation at a corner)."""
-        g = self.geometry
-        h, w = self.shape
-        r_deg = math.hypot(h, w) / g.deg2px
-        ring = math.floor((r_deg - g.fovea_deg / 2) / g.ring_deg)
-        outer = (g.fovea_deg / 2 + (ring + 1) * g.ring_deg) * g.deg2px
-        return int(g.rf_min + round(g.slope * (2 * outer - g.fovea_deg * g.deg2px)))

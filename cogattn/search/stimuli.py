@@ -5,7 +5,7 @@ cells are drawn at random; each holds one item, shifted by a random whole number
 pixels inside its cell (the item's drawing, with a blank border, never leaves the
 cell), and one of them, at random, holds the target. Rendering is antialiased (see
 :mod:`cogattn.search._shapes`) and fully vectorised: every item is pasted into the
-batch of images with one indexing operation.
+batch of images with one block-indexing operation.
 
 Examples
 --------
@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_int, check_option, check_positive
@@ -218,11 +219,10 @@ def make_trials(
     org_c = col0 + rng.integers(0, col1 - col0 - p + 1)
 
     images = np.full((n_trials, field_px, field_px), BACKGROUND, dtype=np.float32)
-    offs = np.arange(p)
-    t_idx = np.arange(n_trials)[:, None, None, None]
-    rows = org_r[:, :, None, None] + offs[:, None]
-    cols = org_c[:, :, None, None] + offs[None, :]
-    images[t_idx, rows, cols] = items.patches[kinds]
+    # a writable view of every p x p window: one block copy per item, no overlap
+    # since every patch lies inside its own cell
+    windows = sliding_window_view(images, (p, p), axis=(1, 2), writeable=True)
+    windows[np.arange(n_trials)[:, None], org_r, org_c] = items.patches[kinds]
 
     item_boxes = np.stack([row0, col0, row1, col1], axis=-1).astype(np.int64)
     tb = item_boxes[np.arange(n_trials), target_index]

@@ -24,6 +24,7 @@ from cogattn.workspace.hebbian_capacity import (
     cosine_capacity,
     error_free_capacity,
     power_law_fit,
+    sign_recall_capacity,
 )
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "retrieval_cosine",
     "retrieve",
     "sign_recall",
+    "sign_recall_capacity",
     "store",
 ]

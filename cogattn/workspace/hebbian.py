@@ -1,10 +1,10 @@
-"""Linear attention read as a Hebbian associative memory (Pavlovian conditioning).
+r"""Linear attention read as a Hebbian associative memory (Pavlovian conditioning).
 
 In the conditioning reading of linear attention a key is the conditioned stimulus (CS),
 a value the unconditioned stimulus (US) and a query the test stimulus. Storing pairs
 with the Hebbian outer-product rule builds the memory matrix
 
-.. math:: M = \\sum_{i=1}^{N} v_i k_i^\\top \\qquad (d_v \\times d_k),
+.. math:: M = \sum_{i=1}^{N} v_i k_i^\top \qquad (d_v \times d_k),
 
 which is exactly the state of (unnormalised) linear attention, and a test stimulus
 ``q`` retrieves ``M q = sum_i v_i (k_i . q)``. With ``q = k_j`` the readout is the
@@ -23,10 +23,16 @@ from typing import Any
 
 import numpy as np
 
-from cogattn._core.backend import check_arrays, get_backend, infer_backend
+from cogattn._core.backend import (
+    ALL_BACKENDS,
+    check_arrays,
+    get_backend,
+    infer_backend,
+)
 from cogattn._core.errors import ValidationError
 from cogattn._core.seeding import check_random_state
 from cogattn._core.validation import check_int, check_option
+from cogattn.workspace._checks import check_tensor as _check_tensor
 
 __all__ = [
     "HebbianMemory",
@@ -44,42 +50,6 @@ _TINY = 1e-300
 
 
 # --------------------------------------------------------------------------- checks
-def _check_tensor(x: Any, name: str, min_ndim: int) -> Any:
-    """Check rank, float dtype and finiteness of a numpy array or torch tensor."""
-    if type(x).__module__.startswith("torch"):
-        if not x.is_floating_point():
-            raise ValidationError(
-                f"{name} must hold real numbers (float dtype), got dtype {x.dtype}"
-            )
-    else:
-        if not isinstance(x, np.ndarray):
-            try:
-                x = np.asarray(x)
-            except Exception as err:
-                raise ValidationError(
-                    f"{name} could not be read as an array: {err}"
-                ) from None
-        if x.dtype.kind in "biu":
-            x = x.astype(np.float64)
-        elif x.dtype.kind != "f":
-            raise ValidationError(
-                f"{name} must hold real numbers (float dtype), got dtype {x.dtype}"
-            )
-    if x.ndim < min_ndim:
-        raise ValidationError(
-            f"{name} must have at least {min_ndim} dimension(s), got shape "
-            f"{tuple(x.shape)}"
-        )
-    if any(s == 0 for s in x.shape):
-        raise ValidationError(f"{name} must not be empty, got shape {tuple(x.shape)}")
-    backend = infer_backend(x)
-    if not backend.all(backend.isfinite(backend.asarray(x))):
-        raise ValidationError(
-            f"{name} contains NaN or infinite values; remove or impute them"
-        )
-    return x
-
-
 def _batch_shape(shape: tuple[int, ...], name: str) -> tuple[int, ...]:
     return tuple(check_int(s, f"{name}[{i}]", low=1) for i, s in enumerate(shape))
 
@@ -87,6 +57,8 @@ def _batch_shape(shape: tuple[int, ...], name: str) -> tuple[int, ...]:
 def _resolve(
     rng: Any, backend: str | ModuleType | None, dtype: str
 ) -> tuple[np.random.Generator, ModuleType, Any]:
+    if isinstance(backend, str):
+        check_option(backend, ALL_BACKENDS, "backend")
     module = get_backend(backend)
     check_option(dtype, ("float64", "float32"), "dtype")
     return check_random_state(rng), module, getattr(module, dtype)

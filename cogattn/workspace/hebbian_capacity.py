@@ -14,7 +14,9 @@ error-free (worst-case sign readout ``sign(M k_j)``)
     all cross-talk against the signal, so the condition is
     ``sum_{i != j} |k_i . k_j| < 1`` for every ``j`` (the key Gram matrix is strictly
     diagonally dominant). Each term is ``~ 1/sqrt(d_k)`` in size, so the capacity is
-    ``O(sqrt(d_k))`` (about ``sqrt(pi d_k / 2)`` for the average row).
+    ``O(sqrt(d_k))`` (about ``sqrt(pi d_k / 2)`` for the average row). For the
+    random values actually stored (typical case, :func:`sign_recall_capacity`) the
+    sign readout holds longer, ``~ d_k / (2 ln(N d_v))``.
 nearest-neighbour clean-up (``argmax_i cos(M k_j, v_i)`` over stored values)
     The largest ``N`` at which at least 99% of the items are recalled as their own
     value; it grows like ``d_k d_v / (2 ln N)``, i.e. several times ``d_k`` for
@@ -30,7 +32,7 @@ import numpy as np
 from cogattn._core.backend import check_arrays, infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_array, check_positive
-from cogattn.workspace.hebbian import _check_tensor
+from cogattn.workspace._checks import check_tensor as _check_tensor
 
 __all__ = [
     "capacity_from_curve",
@@ -39,6 +41,7 @@ __all__ = [
     "cosine_capacity",
     "error_free_capacity",
     "power_law_fit",
+    "sign_recall_capacity",
 ]
 
 
@@ -52,7 +55,7 @@ def _check_counts(x: Any, name: str, low: float) -> np.ndarray:
 
 
 def closed_form_cosine(n_items: Any, d_k: Any) -> Any:
-    """Expected retrieval cosine with random unit keys: ``1/sqrt(1 + (N-1)/d_k)``.
+    """Return the expected retrieval cosine ``1/sqrt(1 + (N-1)/d_k)`` (unit keys).
 
     Exact as ``E[r . v_j] / sqrt(E|r|^2)`` for unit values that are orthogonal to
     each other; the mean of the per-item cosine differs from it by a Jensen term of
@@ -217,6 +220,53 @@ def error_free_capacity(keys: Any) -> Any:
     margin = backend.where(backend.asarray(upper > 0), margin, -1.0)
     ok = backend.max(margin, axis=-2) < 0  # (..., n_max): prefix n + 1 error-free
     return backend.sum(backend.astype(ok, backend.int64), axis=-1)
+
+
+def sign_recall_capacity(keys: Any, values: Any) -> Any:
+    """Typical-case error-free capacity of each memory for its own binary values.
+
+    Readout: ``sign(M k_j)``; a prefix of ``N`` pairs is error-free when every one of
+    its items has its sign pattern recovered exactly (zero counts as an error). Unlike
+    :func:`error_free_capacity` this is for the values actually stored, not the worst
+    possible ones, and it grows like ``d_k / (2 ln(N d_v))`` rather than
+    ``sqrt(d_k)``. The capacity is the number of leading prefixes that are all
+    error-free (the first failure ends it), from the running readouts of all
+    prefixes at once (memory ``O(n_max^2 d_v)`` per memory).
+
+    Parameters
+    ----------
+    keys : array of shape (..., n_max, d_k)
+        Keys in storage order.
+    values : array of shape (..., n_max, d_v)
+        Binary values in storage order.
+
+    Returns
+    -------
+    capacity : integer array of shape (...)
+        In ``[0, n_max]``; ``n_max`` means "at least ``n_max``".
+    """
+    keys = _check_tensor(keys, "keys", 2)
+    values = _check_tensor(values, "values", 2)
+    if tuple(keys.shape[:-1]) != tuple(values.shape[:-1]):
+        raise ValidationError(
+            "keys and values must agree on all axes but the last (..., n_max), got "
+            f"keys {tuple(keys.shape)} and values {tuple(values.shape)}"
+        )
+    backend = infer_backend(keys, values)
+    keys, values = check_arrays(backend, keys, values)
+    n_max = int(keys.shape[-2])
+    gram = backend.matmul(keys, backend.transpose(keys))
+    upper = backend.asarray(np.triu(np.ones((n_max, n_max))), dtype=keys.dtype)
+    # running[..., j, p, m] = sum_{i <= p} (k_i . k_j) v_im: readout of j after p + 1
+    running = backend.einsum("...ji,ip,...im->...jpm", gram, upper, values)
+    margin = backend.min(running * values[..., :, None, :], axis=-1)
+    margin = backend.where(backend.asarray(upper > 0), margin, 1.0)
+    ok = backend.min(margin, axis=-2) > 0  # (..., n_max): prefix p + 1 recalled
+    # leading[..., p] = number of ok prefixes up to p; all ok up to p iff == p + 1
+    leading = backend.matmul(backend.astype(ok, keys.dtype), upper)
+    steps = backend.arange(1, n_max + 1, dtype=keys.dtype)
+    all_ok = backend.abs(leading - steps) < 0.5
+    return backend.sum(backend.astype(all_ok, backend.int64), axis=-1)
 
 
 def power_law_fit(x: Any, y: Any) -> tuple[float, float]:

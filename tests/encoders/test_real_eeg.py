@@ -6,6 +6,8 @@ Data: ``$COGATTN_DATA/mne_test/test_raw.fif`` and ``test-eve.fif`` (60 EEG chann
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -41,8 +43,16 @@ def test_trf_matches_averaged_erp(recording):
     raw, events, stim = recording
     model = TRF(-0.1, 0.5, SFREQ, alpha=1e-3).fit(stim, raw)
     assert model.coef_.shape == (60, 4, 91)
-    epochs = mne.Epochs(raw, events, event_id=list(EVENT_IDS), tmin=-0.1, tmax=0.5,
-                        baseline=None, preload=True, verbose=False)
+    epochs = mne.Epochs(
+        raw,
+        events,
+        event_id=list(EVENT_IDS),
+        tmin=-0.1,
+        tmax=0.5,
+        baseline=None,
+        preload=True,
+        verbose=False,
+    )
     corr = {}
     for k, code in enumerate(EVENT_IDS):
         erp = epochs[str(code)].average().data
@@ -58,8 +68,8 @@ def test_cross_validated_r_beats_circular_shift_null(recording):
     raw, _, stim = recording
     y = raw.get_data().T
     bounds = np.linspace(0, raw.n_times, 7).astype(int)  # 6 contiguous blocks
-    stim_b = [stim[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    eeg_b = [y[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    stim_b = [stim[a:b] for a, b in itertools.pairwise(bounds)]
+    eeg_b = [y[a:b] for a, b in itertools.pairwise(bounds)]
     model = TRF(-0.1, 0.5, SFREQ, alpha=np.logspace(-2, 3, 6), cv=6)
     model.fit(stim_b, eeg_b)
     preds = []

@@ -26,9 +26,12 @@ finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 
 
 @settings(max_examples=50, deadline=None)
-@given(arrays(np.float64, (12, 3), elements=finite),
-       arrays(np.float64, (12, 3), elements=finite),
-       st.floats(0.1, 10), st.floats(-5, 5))
+@given(
+    arrays(np.float64, (12, 3), elements=finite),
+    arrays(np.float64, (12, 3), elements=finite),
+    st.floats(0.1, 10),
+    st.floats(-5, 5),
+)
 def test_pearson_bounded_and_affine_invariant(a, b, scale, shift):
     r = pearsonr(a, b)
     assert np.all(np.abs(r) <= 1.0)
@@ -43,8 +46,9 @@ def test_pearson_and_r2_match_scipy_sklearn(rng):
     b = a + rng.standard_normal((100, 4))
     expect = [scipy.stats.pearsonr(a[:, j], b[:, j])[0] for j in range(4)]
     np.testing.assert_allclose(pearsonr(a, b), expect, atol=1e-12)
-    np.testing.assert_allclose(r2_score(a, b), sk_r2(a, b, multioutput="raw_values"),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        r2_score(a, b), sk_r2(a, b, multioutput="raw_values"), atol=1e-12
+    )
 
 
 def test_circular_shift_null_equals_rolled_correlations(rng):
@@ -65,8 +69,9 @@ def test_trial_permutation_test(rng):
     r, p, null = trial_permutation_test(truth, preds, n_perm=300, seed=0)
     assert null.shape == (300, 2)
     assert np.all(p < 0.01) and np.all(r > 0.5) and np.abs(null).max() < 0.2
-    r0, p0, _ = trial_permutation_test(truth, [rng.standard_normal((200, 2))
-                                               for _ in range(6)], n_perm=300, seed=0)
+    r0, p0, _ = trial_permutation_test(
+        truth, [rng.standard_normal((200, 2)) for _ in range(6)], n_perm=300, seed=0
+    )
     assert not np.all(p0 < 0.05) and np.abs(r0).max() < 0.2
 
 
@@ -121,7 +126,9 @@ def test_split_half_spearman_brown_closed_form(rng):
 
 def test_stats_bad_input(rng):
     a = rng.standard_normal((10, 2))
-    with pytest.raises(ValidationError, match=r"same shape, got \(10, 2\) and \(9, 2\)"):
+    with pytest.raises(
+        ValidationError, match=r"same shape, got \(10, 2\) and \(9, 2\)"
+    ):
         pearsonr(a, a[:9])
     with pytest.raises(ValidationError, match="y_pred contains 1 NaN"):
         bad = a.copy()

@@ -51,14 +51,18 @@ def test_lagged_design_matches_mne_delay_time_series(rng):
     edges=st.sampled_from(["zero", "drop"]),
     seed=st.integers(0, 2**16),
 )
-def test_gram_and_cross_equal_materialised_design(n_times, n_feat, lo, width, edges, seed):
+def test_gram_and_cross_equal_materialised_design(
+    n_times, n_feat, lo, width, edges, seed
+):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n_times, n_feat))
     y = rng.standard_normal((n_times, 2))
     lags = np.arange(lo, lo + width + 1)
     design = lagged_design(x, lags, edges)
     t0, t1 = row_range(n_times, lags, edges)
-    np.testing.assert_allclose(lagged_gram(x, lags, edges), design.T @ design, atol=1e-10)
+    np.testing.assert_allclose(
+        lagged_gram(x, lags, edges), design.T @ design, atol=1e-10
+    )
     np.testing.assert_allclose(
         lagged_cross(x, y, lags, edges), design.T @ y[t0:t1], atol=1e-10
     )
@@ -85,9 +89,7 @@ def test_coef_equal_mne_time_delaying_ridge(rng, n_trials, window):
     scale = np.abs(tdr.coef_).max()
     np.testing.assert_allclose(model.coef_, tdr.coef_, rtol=0, atol=1e-6 * scale)
     np.testing.assert_allclose(model.intercept_, tdr.intercept_, atol=1e-8)
-    np.testing.assert_allclose(
-        model.predict([x[0]])[0], tdr.predict(x[0]), atol=1e-8
-    )
+    np.testing.assert_allclose(model.predict([x[0]])[0], tdr.predict(x[0]), atol=1e-8)
 
 
 def test_coef_equal_mne_receptive_field(rng):
@@ -156,15 +158,18 @@ def test_forward_model_recovers_known_kernel(simulate, rng):
 def test_backward_patterns_closed_form(trf_data):
     # Haufe et al. (2014): A = cov(X) W cov(X W)^-1 on the centred lagged EEG
     stim, resp, _ = trf_data
-    model = TRF(0.0, 0.1, 100.0, alpha=10.0, direction="backward",
-                centering="columns").fit(stim, resp)
+    model = TRF(
+        0.0, 0.1, 100.0, alpha=10.0, direction="backward", centering="columns"
+    ).fit(stim, resp)
     lags = model.delays_
     design = np.concatenate([lagged_design(r, lags) for r in resp])
     w = model.coef_.transpose(1, 2, 0).reshape(-1, 2)
     cov_x = np.cov(design, rowvar=False)
     pat = cov_x @ w @ np.linalg.inv(np.cov(design @ w, rowvar=False))
     expect = pat.reshape(3, lags.size, 2).transpose(2, 0, 1)
-    np.testing.assert_allclose(model.patterns_, expect, atol=1e-8 * np.abs(expect).max())
+    np.testing.assert_allclose(
+        model.patterns_, expect, atol=1e-8 * np.abs(expect).max()
+    )
     np.testing.assert_array_equal(lags, -np.arange(10, -1, -1))
 
 
@@ -221,10 +226,16 @@ def test_mne_raw_in_evoked_out(rng):
     info = mne.create_info(["C3", "Cz", "C4"], sfreq, "eeg")
     stim = rng.standard_normal((1500, 1))
     kernel = np.array([[0.0, 1.0, 2.0, 1.0, 0.0, -1.0]])  # lags 0..5
-    y = np.stack([np.convolve(stim[:, 0], k * (c + 1))[:1500]
-                  for c, k in enumerate(np.repeat(kernel, 3, 0))], axis=1)
-    raw = mne.io.RawArray((y + 0.01 * rng.standard_normal(y.shape)).T * 1e-6, info,
-                          verbose=False)
+    y = np.stack(
+        [
+            np.convolve(stim[:, 0], k * (c + 1))[:1500]
+            for c, k in enumerate(np.repeat(kernel, 3, 0))
+        ],
+        axis=1,
+    )
+    raw = mne.io.RawArray(
+        (y + 0.01 * rng.standard_normal(y.shape)).T * 1e-6, info, verbose=False
+    )
     model = TRF(0.0, 0.05, sfreq, alpha=1e-9).fit(stim, raw)
     assert model.info_["ch_names"] == ["C3", "Cz", "C4"]
     evoked = model.to_evoked()
@@ -232,3 +243,16 @@ def test_mne_raw_in_evoked_out(rng):
     np.testing.assert_allclose(evoked.times, np.arange(6) / sfreq, atol=1e-12)
     np.testing.assert_allclose(evoked.data[1] / 1e-6, 2 * kernel[0], atol=0.02)
     assert model.score(stim, raw).min() > 0.99
+
+
+def test_sklearn_contract(trf_data):
+    from sklearn.base import clone
+
+    model = TRF(0.0, 0.1, 100.0, alpha=[1.0, 10.0], cv=2, edges="drop")
+    assert not hasattr(model, "coef_")
+    twin = clone(model)
+    assert twin.get_params() == model.get_params()
+    stim, resp, _ = trf_data
+    fitted = twin.fit(stim, resp)
+    assert fitted is twin and twin.coef_.shape == (3, 2, 11)
+    assert twin.set_params(alpha=2.0).alpha == 2.0

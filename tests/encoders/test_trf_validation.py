@@ -66,7 +66,9 @@ def test_alpha_nan_or_text(pair):
 
 
 def test_fewer_trials_than_folds(pair):
-    with pytest.raises(ValidationError, match="cv=5 folds need at least 5 trials, got 3"):
+    with pytest.raises(
+        ValidationError, match="cv=5 folds need at least 5 trials, got 3"
+    ):
         TRF(0, 0.05, 100.0, alpha=[1.0, 10.0], cv=5).fit(*pair)
     with pytest.raises(ValidationError, match=r"cv must be an integer in \[2, inf\]"):
         TRF(0, 0.05, 100.0, alpha=[1.0, 10.0], cv=1).fit(*pair)
@@ -83,14 +85,16 @@ def test_wrong_dtypes(pair):
 
 
 def test_tmin_after_tmax_and_bad_sfreq(pair):
-    with pytest.raises(ValidationError, match="tmin must be <= tmax, got tmin=0.2"):
+    with pytest.raises(ValidationError, match=r"tmin must be <= tmax, got tmin=0\.2"):
         TRF(0.2, 0.1, 100.0).fit(*pair)
     with pytest.raises(ValidationError, match="sfreq must be a finite number > 0"):
         lag_samples(0, 0.1, 0.0)
 
 
 def test_bad_options(pair):
-    with pytest.raises(ValidationError, match="invalid value for direction: 'sideways'"):
+    with pytest.raises(
+        ValidationError, match="invalid value for direction: 'sideways'"
+    ):
         TRF(direction="sideways").fit(*pair)
     with pytest.raises(ValidationError, match="invalid value for edges: 'wrap'"):
         TRF(0, 0.05, 100.0, edges="wrap").fit(*pair)
@@ -107,7 +111,9 @@ def test_use_before_fit_and_wrong_shapes(pair):
         model.predict(resp)
     with pytest.raises(ValidationError, match="no channel info"):
         model.to_evoked()
-    with pytest.raises(ValidationError, match=r"feature must be an integer in \[0, 1\]"):
+    with pytest.raises(
+        ValidationError, match=r"feature must be an integer in \[0, 1\]"
+    ):
         model.to_evoked(feature=5)
     back = TRF(0, 0.05, 100.0, direction="backward").fit(stim, resp)
     with pytest.raises(ValidationError, match="to_evoked needs a forward model"):
@@ -116,7 +122,8 @@ def test_use_before_fit_and_wrong_shapes(pair):
 
 def test_mne_sfreq_mismatch(rng):
     mne = pytest.importorskip("mne")
-    raw = mne.io.RawArray(rng.standard_normal((2, 300)),
-                          mne.create_info(2, 250.0, "eeg"), verbose=False)
+    raw = mne.io.RawArray(
+        rng.standard_normal((2, 300)), mne.create_info(2, 250.0, "eeg"), verbose=False
+    )
     with pytest.raises(ValidationError, match=r"sfreq=100.0 Hz does not match"):
         TRF(0, 0.05, 100.0).fit(rng.standard_normal(300), raw)

@@ -51,9 +51,10 @@ def mobilenet(mobilenet_checkpoint: Path):
 
 @pytest.fixture(scope="session")
 def photos() -> dict[str, torch.Tensor]:
-    """scikit-image's cat and coffee photographs, resized to 256 and cropped to 224."""
+    """scikit-image photographs resized to 256 and cropped to 224: a cat, a cup of
+    coffee (RGB) and the cameraman with his tripod (grayscale, (1, H, W) input)."""
     skdata = pytest.importorskip("skimage.data")
     return {
         name: resize_center_crop(getattr(skdata, name)()[None] / 255.0)
-        for name in ("chelsea", "coffee")
+        for name in ("chelsea", "coffee", "camera")
     }

@@ -127,3 +127,30 @@ def test_import_loads_no_weights(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+
+
+class TinyNetWithBuffer(TinyNet):
+    """A network holding a tensor outside its state_dict."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("scale", torch.full((1,), 2.0), persistent=False)
+
+
+@pytest.mark.parametrize("builder", [TinyNet, TinyNetWithBuffer])
+def test_user_weights_for_custom_backbone(builder, tmp_path):
+    name = "tiny_buffer_test_net"
+    register_backbone(name, builder, {"features.0": 1, "features.3": 4})
+    try:
+        torch.manual_seed(0)
+        state = {k: v.double() for k, v in builder().state_dict().items()}
+        torch.save(state, tmp_path / "tiny.pth")
+        fx = load_backbone(name, weights=tmp_path / "tiny.pth")
+    finally:
+        registry_module._REGISTRY.pop(name, None)
+    for key, value in fx.backbone.state_dict().items():
+        assert value.dtype == torch.float32
+        torch.testing.assert_close(value, state[key].float())
+    if builder is TinyNetWithBuffer:
+        assert float(fx.backbone.scale) == 2.0
+    assert not any(t.is_meta for t in fx.parameters())

@@ -31,18 +31,23 @@ def test_imagenet_label_indices():
     assert labels[281] == "tabby" and labels[285] == "Egyptian cat"
     assert labels[967] == "espresso" and labels[0] == "tench"
     assert labels[207] == "golden retriever" and labels[999] == "toilet tissue"
+    assert labels[872] == "tripod"
+    # the standard list repeats two names (bird and machine; two swimsuit synsets)
+    repeated = {name for name in labels if labels.count(name) > 1}
+    assert repeated == {"crane", "maillot"}
     labels[0] = "changed"  # callers get a copy
     assert imagenet_labels()[0] == "tench"
 
 
 def test_photographs_are_classified(mobilenet, photos):
-    batch = torch.cat([photos["chelsea"], photos["coffee"]])
+    batch = torch.cat([photos["chelsea"], photos["coffee"], photos["camera"]])
     logits = mobilenet.classify(batch)
-    assert logits.shape == (2, 1000) and logits.dtype == torch.float32
+    assert logits.shape == (3, 1000) and logits.dtype == torch.float32
     top = logits.argmax(1).tolist()
     labels = imagenet_labels()
     assert top[0] in CAT_CLASSES, labels[top[0]]
     assert top[1] == ESPRESSO, labels[top[1]]
+    assert labels[top[2]] == "tripod", labels[top[2]]  # index 872
     prob = logits.softmax(1)
     assert float(prob[0, list(CAT_CLASSES)].sum()) > 0.8
     assert float(prob[1, ESPRESSO]) > 0.5
