@@ -86,6 +86,7 @@ class FoldStats:
     mx: Any
     V: Any
     dmat: Any
+    dmat_t: Any
     a: Any
     R: Any
 
@@ -123,7 +124,7 @@ def prepare_design(
     Xc = X64 - x_mean[None, :] if fit_intercept else X64
     W = None
     if form == "kernel":
-        lam, U = xp.eigh(xp.matmul(Xc, xp.transpose(Xc)))
+        lam, U = _eigh(xp.matmul(Xc, xp.transpose(Xc)), xp)
         lam_max = float(xp.max(lam))
         if lam_max <= 0:  # constant design: nothing to fit, coefficients are 0
             F64 = xp.zeros((n, 1), dtype=xp.float64)
@@ -136,7 +137,7 @@ def prepare_design(
             W = xp.matmul(xp.transpose(Xc), U) / root[None, :]
     else:
         F64 = Xc
-    s, V = xp.eigh(xp.matmul(xp.transpose(F64), F64))
+    s, V = _eigh(xp.matmul(xp.transpose(F64), F64), xp)
     s = xp.clip(s, 0.0, None)
     cdt = _cdtype(xp, dtype)
     return Design(
@@ -148,6 +149,30 @@ def prepare_design(
         V=xp.astype(V, cdt),
         form=form,
     )
+
+
+#: largest matrix whose eigendecomposition runs on one BLAS thread (numpy backend)
+_SERIAL_EIGH_MAX = 1024
+_THREADPOOLS: list[Any] = []
+
+
+def _eigh(a: Any, xp: ModuleType) -> tuple[Any, Any]:
+    """Eigendecompose a symmetric matrix; small numpy matrices use a single BLAS thread.
+
+    Multithreaded LAPACK ``syevd`` on a few hundred rows is slower than one thread
+    (thread start-up and synchronisation dominate), and much slower when the CPU
+    is shared; one thread takes ~25 ms for a 400 x 400 matrix.
+    """
+    if xp.name != "numpy" or a.shape[-1] > _SERIAL_EIGH_MAX:
+        return xp.eigh(a)
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # threadpoolctl ships with scikit-learn; be safe anyway
+        return xp.eigh(a)
+    if not _THREADPOOLS:
+        _THREADPOOLS.append(ThreadpoolController())
+    with _THREADPOOLS[0].limit(limits=1, user_api="blas"):
+        return xp.eigh(a)
 
 
 def _cdtype(xp: ModuleType, dtype: Any) -> Any:
@@ -213,13 +238,13 @@ def fold_statistics(
             Gs = Gs - n_s * (mx[:, None] * mx[None, :])
         else:
             mx = xp.zeros(q, dtype=xp.float64)
-        s, V = xp.eigh(Gs)
+        s, V = _eigh(Gs, xp)
         s = xp.clip(s, 0.0, None)
         A = xp.matmul(Ff - mx[None, :], V)
         if n_f <= q:
             R = A
         else:
-            lam, Qm = xp.eigh(xp.matmul(xp.transpose(A), A))
+            lam, Qm = _eigh(xp.matmul(xp.transpose(A), A), xp)
             R = xp.transpose(Qm * xp.sqrt(xp.clip(lam, 0.0, None))[None, :])
         dmat = 1.0 / (s[None, :] + alphas_b[:, None])
         out.append(
@@ -232,6 +257,7 @@ def fold_statistics(
                 mx=xp.astype(mx, cdt),
                 V=xp.astype(V, cdt),
                 dmat=xp.astype(dmat, cdt),
+                dmat_t=xp.astype(1.0 / (s[:, None] + alphas_b[None, :]), cdt),
                 a=xp.astype(xp.sum(A, axis=0), cdt),
                 R=xp.astype(R, cdt),
             )
@@ -337,7 +363,7 @@ def cv_scores_batch(
         P = xp.matmul(xp.transpose(st.V), T) - st.a[:, None] * (ys_f / n_f)[None, :]
         L = xp.astype(xp.matmul(st.dmat, P * B), f64)
         m = xp.astype(xp.matmul(st.dmat, st.a[:, None] * B), f64)
-        Q = _quadratic_terms(st.R, st.dmat, B, xp)
+        Q = _quadratic_terms(st.R, st.dmat_t, B, xp)
         ys_f64 = xp.astype(ys_f, f64)
         svar_y = xp.clip(yy_f - ys_f64**2 / n_f, 0.0, None)
         if score_func == "r2":
@@ -358,18 +384,18 @@ def cv_scores_batch(
 _MAX_COLUMNS = 32768
 
 
-def _quadratic_terms(R: Any, dmat: Any, B: Any, xp: ModuleType) -> Any:
-    """``Q[j, t] = ||R diag(dmat[j]) B[:, t]||^2`` for every alpha ``j``.
+def _quadratic_terms(R: Any, dmat_t: Any, B: Any, xp: ModuleType) -> Any:
+    """``Q[j, t] = ||R diag(dmat_t[:, j]) B[:, t]||^2`` for every alpha ``j``.
 
     Several alphas go into one matrix product ``R @ [d_1 * B, d_2 * B, ...]``
     (at most ``_MAX_COLUMNS`` columns): fewer, larger BLAS calls.
     """
-    n_alphas, q = dmat.shape
+    q, n_alphas = dmat_t.shape
     n_batch = B.shape[1]
     chunk = max(1, _MAX_COLUMNS // max(n_batch, 1))
     out = []
     for j0 in range(0, n_alphas, chunk):
-        d = xp.transpose(dmat[j0 : j0 + chunk])  # (q, c)
+        d = dmat_t[:, j0 : j0 + chunk]  # (q, c), row-major like B
         c = d.shape[1]
         scaled = (d[:, :, None] * B[:, None, :]).reshape(q, c * n_batch)
         sq = _column_sumsq(xp.matmul(R, scaled), xp)

@@ -246,3 +246,14 @@ def test_constant_features_predict_the_mean(rng, solver):
     np.testing.assert_allclose(model.intercept_, Y.mean(0), rtol=1e-12)
     ref = _slow_cv(X, Y, alphas, list(KFold(4).split(X)), True, "r2")
     np.testing.assert_allclose(model.cv_scores_, ref, atol=1e-10)
+
+
+def test_alpha_chunking_gives_the_same_scores(rng, monkeypatch):
+    from cogattn.encoders import _ridge_solvers
+
+    X, Y = _data(rng, n=80, p=10, t=9)
+    alphas = np.logspace(-2, 4, 7)
+    ref = RidgeCV(alphas, n_targets_batch=4).fit(X, Y)
+    monkeypatch.setattr(_ridge_solvers, "_MAX_COLUMNS", 9)  # 2 alphas per product
+    out = RidgeCV(alphas, n_targets_batch=4).fit(X, Y)
+    np.testing.assert_allclose(out.cv_scores_, ref.cv_scores_, rtol=1e-12, atol=1e-13)
