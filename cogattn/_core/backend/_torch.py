@@ -41,6 +41,8 @@ def asarray(x: Any, dtype: Any = None) -> torch.Tensor:
     if isinstance(x, torch.Tensor):
         return x.to(device=device, dtype=dtype or x.dtype)
     arr = np.asarray(x)
+    if not arr.flags.writeable:  # torch cannot wrap read-only memory (e.g. memmaps)
+        arr = arr.copy()
     if arr.dtype.kind == "f" and dtype is None:
         dtype = _dtype(arr.dtype)
     return torch.as_tensor(arr, dtype=dtype, device=device)
