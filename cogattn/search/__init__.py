@@ -1,1 +1,81 @@
-"""Visual search: stimuli, search models, and reaction-time and asymmetry analysis."""
+"""Visual-search asymmetry: stimuli, an eccentricity-dependent search model, analysis.
+
+- :mod:`cogattn.search.stimuli`: the six classic asymmetry paradigms rendered with
+  antialiasing at 30 px per degree (curvature, lighting direction, intersection, T vs L,
+  homogeneous and heterogeneous orientation).
+- :mod:`cogattn.search.model`: :class:`EccentricitySearchModel`, backbone features
+  pooled with windows that grow with eccentricity, top-down target modulation,
+  winner-take-all with inhibition of return (batched in torch).
+- :mod:`cogattn.search.baselines`: no eccentricity pooling, single top layer
+  (IVSN-like), pixel matching, spectral-residual saliency, chance.
+- :mod:`cogattn.search.analysis`: fixations to reaction times, search slopes, asymmetry
+  index, the human reference table.
+- :mod:`cogattn.search.diet`: the training-diet experiment (lighting prior).
+
+The numpy parts (stimuli, analysis) import without torch; the model names load torch
+when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from cogattn.search.analysis import (
+    asymmetry_index,
+    asymmetry_table,
+    cumulative_found_rate,
+    fixations_to_rt,
+    load_human_reference,
+    plot_asymmetry,
+    search_slopes,
+)
+from cogattn.search.stimuli import (
+    PARADIGMS,
+    SearchTrials,
+    make_paradigm,
+    make_trials,
+    paradigm_info,
+)
+
+_LAZY = {
+    "EccentricitySearchModel": "cogattn.search.model",
+    "DEFAULT_LAYERS": "cogattn.search.model",
+    "SearchResult": "cogattn.search.wta_ior",
+    "run_search": "cogattn.search.wta_ior",
+    "EccentricityPooling": "cogattn.search.pooling",
+    "eccentricity_pool": "cogattn.search.pooling",
+    "VARIANTS": "cogattn.search.baselines",
+    "make_search_model": "cogattn.search.baselines",
+    "PixelMatchingSearch": "cogattn.search.baselines",
+    "SaliencySearch": "cogattn.search.baselines",
+    "ChanceSearch": "cogattn.search.baselines",
+    "run_paradigm": "cogattn.search.experiment",
+    "lighting_diet_experiment": "cogattn.search.diet",
+}
+
+__all__ = [
+    "PARADIGMS",
+    "SearchTrials",
+    "asymmetry_index",
+    "asymmetry_table",
+    "cumulative_found_rate",
+    "fixations_to_rt",
+    "load_human_reference",
+    "make_paradigm",
+    "make_trials",
+    "paradigm_info",
+    "plot_asymmetry",
+    "search_slopes",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'cogattn.search' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -188,7 +188,7 @@ def _figure(table: Any) -> Any:
 
 @experiment("search_asymmetry")
 class SearchAsymmetry:
-    """Search asymmetry in six paradigms (Gupta, Zhang, Lu & Kreiman 2021)."""
+    """Search asymmetry in six paradigms (Gupta, Zhang, Wu, Wolfe & Kreiman 2021)."""
 
     @staticmethod
     def trial(params: dict, rng: np.random.Generator) -> dict:

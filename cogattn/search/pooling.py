@@ -1,8 +1,8 @@
 """Eccentricity-dependent average pooling of feature maps around a fixation.
 
 Peripheral vision pools features over windows that grow with eccentricity. Following
-eccNET (Gupta, Zhang & Kreiman 2021), the visual field around the current fixation is
-split into a fovea (diameter ``fovea_deg``, 4 degrees) and concentric rings
+eccNET (Gupta, Zhang, Wu, Wolfe & Kreiman 2021), the visual field around the current
+fixation is split into a fovea (diameter ``fovea_deg``, 4 degrees) and concentric rings
 ``ring_deg`` (1 degree) wide. Inside the fovea the feature map is left unchanged; in a
 ring whose outer radius is ``r_px`` feature pixels, every feature is replaced by the
 mean over a square window of

@@ -2,7 +2,7 @@
 
 For each chosen layer, the target's feature map (a small ``C x kh x kw`` patch) is
 correlated with the search image's (eccentricity-pooled) feature map of the same layer,
-as in eccNET (Gupta, Zhang & Kreiman 2021) and IVSN (Zhang et al. 2018). The
+as in eccNET (Gupta, Zhang, Wu, Wolfe & Kreiman 2021) and IVSN (Zhang et al. 2018). The
 correlation of a whole batch, each trial with its own kernel, is one grouped
 convolution (the batch folded into the channel groups). Each layer's response is
 min-max normalised, the layers are mixed with weights proportional to their maximal
