@@ -1,8 +1,8 @@
 """The eccentricity-dependent visual search model (eccNET, adapted to MobileNetV2).
 
 eccNET (Gupta, Zhang, Wu, Wolfe & Kreiman 2021) searches an object array for a
-target image: the target and the scene go through an ImageNet-trained CNN; at every fixation the
-scene's feature maps are pooled with windows that grow with eccentricity from the
+target image: the target and the scene go through an ImageNet-trained CNN; at every
+fixation the scene's feature maps are pooled with windows that grow with eccentricity from the
 fixation (:mod:`cogattn.search.pooling`); the target's features at the same layers are
 correlated with them (:mod:`cogattn.search.topdown`); the mixed attention map picks the
 next fixation by winner-take-all and inhibition of return removes the fixated item
