@@ -2,11 +2,11 @@
 
 eccNET (Gupta, Zhang, Wu, Wolfe & Kreiman 2021) searches an object array for a
 target image: the target and the scene go through an ImageNet-trained CNN; at every
-fixation the scene's feature maps are pooled with windows that grow with eccentricity from the
-fixation (:mod:`cogattn.search.pooling`); the target's features at the same layers are
-correlated with them (:mod:`cogattn.search.topdown`); the mixed attention map picks the
-next fixation by winner-take-all and inhibition of return removes the fixated item
-(:mod:`cogattn.search.wta_ior`).
+fixation the scene's feature maps are pooled with windows that grow with eccentricity
+from the fixation (:mod:`cogattn.search.pooling`); the target's features at the same
+layers are correlated with them (:mod:`cogattn.search.topdown`); the mixed attention
+map picks the next fixation by winner-take-all, and inhibition of return removes the
+fixated item (:mod:`cogattn.search.wta_ior`).
 
 Adaptation. eccNET uses VGG16's conv3_3, conv4_3 and conv5_3 (strides 4, 8 and 16 at
 30 px/degree). VGG16 has no offline weights here, so the default backbone is
