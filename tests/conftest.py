@@ -7,8 +7,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from cogattn._core.backend import available_backends
+
+# CI runs the property tests with a fixed example sequence (reproducible runs; search
+# for new counterexamples happens on developers' machines), and never with deadlines:
+# a loaded 2-core runner makes timings meaningless.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # Matplotlib must never open a window in tests or notebooks run by them.
 os.environ.setdefault("MPLBACKEND", "Agg")
