@@ -20,6 +20,7 @@ Every variant shares the winner-take-all and inhibition-of-return loop of
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 import torch
@@ -53,15 +54,16 @@ VARIANTS: tuple[str, ...] = (
 )
 
 
-class _MapSearch:
+class _MapSearch(ABC):
     """A searcher whose attention map does not depend on the fixation."""
 
     def __init__(self, device: Any = None, max_fixations: int | None = None) -> None:
         self.device = device
         self.max_fixations = max_fixations
 
-    def _maps(self, x, device: torch.device) -> torch.Tensor:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _maps(self, x, device: torch.device) -> torch.Tensor:
+        """Return the attention maps of a batch, shape (n_trials, H, W)."""
 
     def search(
         self, images: Any, target: Any, target_masks: Any, item_boxes: Any

