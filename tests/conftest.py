@@ -40,7 +40,8 @@ def data_dir() -> Path:
     root = os.environ.get("COGATTN_DATA")
     if not root or not Path(root).is_dir():
         pytest.skip(
-            "real data not found: set COGATTN_DATA to the folder holding mne_test/ "
-            "(the project's Makefile points it at ../shared/data)"
+            reason="real data not found: set COGATTN_DATA to the folder holding "
+            "mne_test/ "
+            "(the project's Makefile points it at ../shared/data)",
         )
     return Path(root)

@@ -127,7 +127,7 @@ def test_unknown_backend_message() -> None:
 
 def test_cuda_unavailable_is_clear() -> None:
     if _torch_cuda.is_available():
-        pytest.skip("a CUDA device is present, so torch_cuda is available")
+        pytest.skip(reason="a CUDA device is present, so torch_cuda is available")
     with pytest.raises(BackendError, match="not available on this machine"):
         B.set_backend("torch_cuda")
     assert "torch_cuda" not in B.available_backends()

@@ -25,7 +25,7 @@ def recording(data_dir):
     mne = pytest.importorskip("mne")
     folder = data_dir / "mne_test"
     if not (folder / "test_raw.fif").is_file():
-        pytest.skip(f"real data not found: {folder / 'test_raw.fif'} is missing")
+        pytest.skip(reason=f"real data not found: {folder / 'test_raw.fif'} is missing")
     raw = mne.io.read_raw_fif(folder / "test_raw.fif", preload=True, verbose=False)
     events = mne.read_events(folder / "test-eve.fif", verbose=False)
     raw.pick("eeg", exclude="bads")

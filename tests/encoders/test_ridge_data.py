@@ -20,7 +20,7 @@ def test_eeg_from_meg_matches_himalaya(data_dir):
 
     path = data_dir / "mne_test" / "test_raw.fif"
     if not path.is_file():
-        pytest.skip(f"real data not found: {path} is missing")
+        pytest.skip(reason=f"real data not found: {path} is missing")
     raw = mne.io.read_raw_fif(path, preload=True, verbose="error")
     raw.filter(1.0, 40.0, verbose="error")
     raw.resample(100.0, verbose="error")

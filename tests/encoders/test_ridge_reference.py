@@ -187,7 +187,7 @@ def test_cuda_backend_matches_numpy(rng):
     from cogattn._core.backend import available_backends
 
     if "torch_cuda" not in available_backends():
-        pytest.skip("no CUDA device: the torch_cuda backend is unavailable")
+        pytest.skip(reason="no CUDA device: the torch_cuda backend is unavailable")
     X, Y = _data(rng, n=200, p=20, t=50)
     alphas = np.logspace(-1, 4, 6)
     ref = RidgeCV(alphas, backend="numpy").fit(X, Y)
