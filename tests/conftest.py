@@ -39,9 +39,9 @@ def data_dir() -> Path:
     """The real-data folder from ``COGATTN_DATA``; skips when it is absent."""
     root = os.environ.get("COGATTN_DATA")
     if not root or not Path(root).is_dir():
-        pytest.skip(
-            reason="real data not found: set COGATTN_DATA to the folder holding "
-            "mne_test/ "
-            "(the project's Makefile points it at ../shared/data)",
+        msg = (
+            "real data not found: set COGATTN_DATA to the folder holding mne_test/ "
+            "(the project's Makefile points it at ../shared/data)"
         )
+        pytest.skip(reason=msg)
     return Path(root)
