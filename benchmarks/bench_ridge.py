@@ -73,12 +73,17 @@ METHODS = {"cogattn": fit_cogattn, "himalaya": fit_himalaya}
 
 
 def flop_count(n: int, p: int, t: int) -> float:
-    """Floating-point operations of cogattn's RidgeCV (primal form, large terms)."""
+    """Floating-point operations of cogattn's RidgeCV (primal form, large terms).
+
+    Per fold: the test-fold product ``[F_f, 1]^T Y_f`` (these sum to ``F^T Y``),
+    the two eigenbasis maps ``B`` and ``P``, the per-alpha reductions ``L``, ``m``
+    and the two terms of ``Q``, and the float64 product ``N B``; then the refit.
+    """
     n_f = n / N_FOLDS
-    r = min(n_f, p)
-    per_fold = 2 * n_f * p * t + 2 * 2 * p * p * t + 2 * 2 * len(ALPHAS) * p * t
-    per_fold += 2 * len(ALPHAS) * r * p * t
-    return 2 * n * p * t + N_FOLDS * per_fold + 2 * 2 * p * p * t
+    n_alphas = len(ALPHAS)
+    per_fold = 2 * n_f * (p + 1) * t + 2 * 2 * p * (p + 1) * t
+    per_fold += 4 * 2 * n_alphas * p * t + 2 * p * p * t
+    return N_FOLDS * per_fold + 2 * 2 * p * p * t
 
 
 def matmul_peak(p: int, repeat: int = 5) -> float:

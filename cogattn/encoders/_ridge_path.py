@@ -9,8 +9,10 @@ import numpy as np
 
 from cogattn.encoders._ridge_solvers import (
     batch_statistics,
+    center_targets,
     cv_scores_batch,
     fold_statistics,
+    partitions_samples,
     prepare_design,
     refit_batch,
     select_alphas,
@@ -148,6 +150,7 @@ def ridge_cv_path(
         X, fit_intercept=fit_intercept, form=form, xp=xp, dtype=dtype
     )
     stats = fold_statistics(design, folds, alphas, fit_intercept=fit_intercept, xp=xp)
+    partition = partitions_samples(stats, folds, X.shape[0])
     n_targets = Y.shape[1]
     alphas_b = xp.asarray(alphas, dtype=xp.float64)
     scores_all = np.empty((alphas.size, n_targets))
@@ -158,17 +161,15 @@ def ridge_cv_path(
         out["intercept"] = np.empty(n_targets, dtype=dtype)
     for sl in _batches(n_targets, batch):
         Yb = xp.asarray(Y[:, sl], dtype=design.F.dtype)
-        Yc, y_mean, FtY = batch_statistics(
-            design, Yb, fit_intercept=fit_intercept, xp=xp
-        )
+        Yc, y_mean = center_targets(Yb, fit_intercept=fit_intercept, xp=xp)
         del Yb
-        scores = cv_scores_batch(
+        scores, FtY = cv_scores_batch(
             design,
             stats,
             Yc,
-            FtY,
             fit_intercept=fit_intercept,
             score_func=score_func,
+            partition=partition,
             xp=xp,
         )
         del Yc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,6 +16,42 @@ from cogattn.features.images import IMAGENET_MEAN, IMAGENET_STD, as_image_batch
 __all__ = ["FeatureExtractor"]
 
 
+def _split_inner(layer: Any, trunk: nn.Sequential) -> tuple[int, str]:
+    """Block index and sub-module path of an inner tap ``"features.i.<path>"``."""
+    parts = layer.split(".", 2) if isinstance(layer, str) else []
+    if (
+        len(parts) != 3
+        or parts[0] != "features"
+        or not parts[1].isdigit()
+        or int(parts[1]) >= len(trunk)
+        or not parts[2]
+    ):
+        raise ValidationError(
+            "inner layer names must be 'features.i.<sub-module path>' with "
+            f"i < {len(trunk)}, got {layer!r}"
+        )
+    idx, path = int(parts[1]), parts[2]
+    try:
+        trunk[idx].get_submodule(path)
+    except AttributeError:
+        raise ValidationError(
+            f"inner layer {layer!r}: features.{idx} "
+            f"({type(trunk[idx]).__name__}) has no sub-module {path!r}"
+        ) from None
+    return idx, path
+
+
+def _capture(
+    store: dict[str, torch.Tensor],
+    name: str,
+    module: nn.Module,
+    inputs: Any,
+    output: torch.Tensor,
+) -> None:
+    """Forward hook: keep a copy of ``output`` under ``name``."""
+    store[name] = output.clone()
+
+
 class FeatureExtractor(nn.Module):
     """Feature maps of a convolutional backbone at named layers, in one forward pass.
 
@@ -22,6 +59,13 @@ class FeatureExtractor(nn.Module):
     channel) is applied inside. Features are computed without gradients, in eval
     mode, by walking ``backbone.features`` and stopping after the deepest requested
     layer.
+
+    Two kinds of taps exist. *Block taps* ``"features.i"`` are the outputs of the
+    trunk's modules. *Inner taps* ``"features.i.<path>"`` are the outputs of a
+    sub-module of ``features[i]`` named by its dotted module path (e.g.
+    ``"features.6.conv.0"``, the ReLU6 output of the expansion convolution inside
+    MobileNetV2's block 6); they are read with a forward hook during the same single
+    pass, and copied, so later in-place modules cannot alter them.
 
     Parameters
     ----------
@@ -31,8 +75,11 @@ class FeatureExtractor(nn.Module):
     layers : mapping of str to int
         Tap names ``"features.i"`` in network order, each with its downsampling
         factor (stride of its output relative to the input, in pixels).
+    inner_layers : mapping of str to int | None
+        Inner taps ``"features.i.<path>"`` (``<path>`` a sub-module of
+        ``features[i]``), each with its downsampling factor.
     aliases : mapping of str to str | None
-        Readable names for taps, e.g. ``{"layer3": "features.6"}``.
+        Readable names for taps (block or inner), e.g. ``{"layer3": "features.6"}``.
     name : str
         Name of the architecture, e.g. ``"mobilenet_v2"``.
     weights : str
@@ -45,7 +92,9 @@ class FeatureExtractor(nn.Module):
     backbone : torch.nn.Module
         The wrapped network.
     layer_names : tuple of str
-        The tap names, shallow to deep (``"features.0"`` ...).
+        The block tap names, shallow to deep (``"features.0"`` ...).
+    inner_layer_names : tuple of str
+        The inner tap names (``"features.i.<path>"``), as registered.
     aliases : dict of str to str
         Readable names and the tap each one stands for.
 
@@ -62,6 +111,7 @@ class FeatureExtractor(nn.Module):
         backbone: nn.Module,
         layers: Mapping[str, int],
         *,
+        inner_layers: Mapping[str, int] | None = None,
         aliases: Mapping[str, str] | None = None,
         name: str = "custom",
         weights: str = "unknown",
@@ -89,7 +139,14 @@ class FeatureExtractor(nn.Module):
                 )
             self._index[layer] = int(idx)
             self._stride[layer] = check_int(stride, f"stride of {layer}", low=1)
+        self._inner: dict[str, str] = {}
+        for layer, stride in (inner_layers or {}).items():
+            idx, path = _split_inner(layer, trunk)
+            self._index[layer] = idx
+            self._inner[layer] = path
+            self._stride[layer] = check_int(stride, f"stride of {layer}", low=1)
         self.layer_names: tuple[str, ...] = tuple(layers)
+        self.inner_layer_names: tuple[str, ...] = tuple(self._inner)
         self.aliases: dict[str, str] = dict(aliases or {})
         for alias, target in self.aliases.items():
             if target not in self._index:
@@ -114,7 +171,7 @@ class FeatureExtractor(nn.Module):
             canonical = self.aliases.get(layer, layer)
             if canonical in self._index:
                 return canonical
-        allowed = ", ".join([*self.layer_names, *self.aliases])
+        allowed = ", ".join([*self.layer_names, *self.inner_layer_names, *self.aliases])
         raise ValidationError(
             f"unknown layer {layer!r} for {self.name}; allowed layers are {allowed}"
         )
@@ -125,7 +182,8 @@ class FeatureExtractor(nn.Module):
         Parameters
         ----------
         layer : str
-            A name from :attr:`layer_names` or :attr:`aliases`.
+            A name from :attr:`layer_names`, :attr:`inner_layer_names` or
+            :attr:`aliases`.
 
         Returns
         -------
@@ -164,7 +222,8 @@ class FeatureExtractor(nn.Module):
             or grayscale (B, H, W) (copied to 3 channels). H and W must be at least
             the stride of the deepest requested layer.
         layers : list of str | str
-            Names from :attr:`layer_names` or :attr:`aliases`.
+            Names from :attr:`layer_names`, :attr:`inner_layer_names` or
+            :attr:`aliases`.
         batch_size : int | None
             Images per forward pass; ``None`` sends the whole batch at once.
 
@@ -187,13 +246,22 @@ class FeatureExtractor(nn.Module):
         deepest = max(by_index)
         min_size = max(self._stride[c] for c in wanted.values())
         trunk = list(self.backbone.features)[: deepest + 1]
-        # a tap followed by an in-place module (e.g. ReLU(inplace=True)) is copied
+        block_taps = {self._index[c] for c in wanted.values() if c not in self._inner}
+        # a block tap followed by an in-place module (e.g. ReLU(inplace=True)) is copied
         copy_at = {
-            i for i in by_index if i < deepest and getattr(trunk[i + 1], "inplace", 0)
+            i for i in block_taps if i < deepest and getattr(trunk[i + 1], "inplace", 0)
         }
+        captured: dict[str, torch.Tensor] = {}
         outputs: dict[str, list[torch.Tensor]] = {name: [] for name in wanted}
         was_training = self.training
         self.eval()
+        hooks = [
+            trunk[self._index[c]]
+            .get_submodule(self._inner[c])
+            .register_forward_hook(functools.partial(_capture, captured, c))
+            for c in dict.fromkeys(wanted.values())
+            if c in self._inner
+        ]
         try:
             with torch.no_grad():
                 for chunk in self._batches(images, batch_size, min_size):
@@ -203,8 +271,12 @@ class FeatureExtractor(nn.Module):
                         if i in by_index:
                             tap = x.clone() if i in copy_at else x
                             for name in by_index[i]:
-                                outputs[name].append(tap)
+                                inner = captured.get(wanted[name])
+                                outputs[name].append(tap if inner is None else inner)
+                    captured.clear()
         finally:
+            for hook in hooks:
+                hook.remove()
             self.train(was_training)
         return {
             name: parts[0] if len(parts) == 1 else torch.cat(parts)

@@ -12,7 +12,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["MOBILENET_V2_STRIDES", "InvertedResidual", "MobileNetV2", "mobilenet_v2"]
+__all__ = [
+    "MOBILENET_V2_INNER_ALIASES",
+    "MOBILENET_V2_INNER_STRIDES",
+    "MOBILENET_V2_STRIDES",
+    "InvertedResidual",
+    "MobileNetV2",
+    "mobilenet_v2",
+]
 
 # (expansion t, output channels c, repeats n, first stride s), width multiplier 1.0
 _SETTINGS: tuple[tuple[int, int, int, int], ...] = (
@@ -39,6 +46,37 @@ def _block_strides() -> tuple[int, ...]:
 
 #: Downsampling factor of the output of ``features.i`` relative to the input image.
 MOBILENET_V2_STRIDES: tuple[int, ...] = _block_strides()
+
+
+def _inner_taps() -> tuple[dict[str, int], dict[str, str]]:
+    strides: dict[str, int] = {}
+    aliases: dict[str, str] = {}
+    block = 1
+    for t, _, n, _ in _SETTINGS:
+        for _ in range(n):
+            sub = 0
+            if t != 1:  # 1x1 expansion: at the block's input resolution
+                strides[f"features.{block}.conv.0"] = MOBILENET_V2_STRIDES[block - 1]
+                aliases[f"features.{block}.expand"] = f"features.{block}.conv.0"
+                sub = 1
+            # 3x3 depthwise convolution: carries the block's stride
+            strides[f"features.{block}.conv.{sub}"] = MOBILENET_V2_STRIDES[block]
+            aliases[f"features.{block}.depthwise"] = f"features.{block}.conv.{sub}"
+            block += 1
+    return strides, aliases
+
+
+#: Post-activation taps inside the inverted residual blocks ``features.1`` ..
+#: ``features.17``: the ReLU6 outputs of the 1x1 expansion (``features.i.conv.0``,
+#: ``t`` times the block's input channels, at the block's input stride; absent in
+#: ``features.1``) and of the 3x3 depthwise convolution (``features.i.conv.1``, or
+#: ``features.1.conv.0``; at the block's output stride), with their strides. Unlike
+#: the block outputs (linear bottlenecks, signed), these are non-negative.
+MOBILENET_V2_INNER_STRIDES: dict[str, int]
+#: Readable names of the inner taps: ``"features.i.expand"`` and
+#: ``"features.i.depthwise"``.
+MOBILENET_V2_INNER_ALIASES: dict[str, str]
+MOBILENET_V2_INNER_STRIDES, MOBILENET_V2_INNER_ALIASES = _inner_taps()
 
 
 class _ConvBNReLU6(nn.Sequential):

@@ -12,7 +12,12 @@ from torch import nn
 from cogattn._core.errors import BackendError, ValidationError
 from cogattn._core.validation import check_int, validate_type
 from cogattn.features.extractor import FeatureExtractor
-from cogattn.features.mobilenet_v2 import MOBILENET_V2_STRIDES, MobileNetV2
+from cogattn.features.mobilenet_v2 import (
+    MOBILENET_V2_INNER_ALIASES,
+    MOBILENET_V2_INNER_STRIDES,
+    MOBILENET_V2_STRIDES,
+    MobileNetV2,
+)
 from cogattn.features.vgg import VGG16, VGG16_LAYER_ALIASES, VGG16_STRIDES
 from cogattn.features.weights import (
     check_state_dict,
@@ -42,6 +47,9 @@ class BackboneSpec:
         Readable layer names.
     weights : dict of str to str
         Named pretrained weights and the official URL of each checkpoint.
+    inner_layers : dict of str to int
+        Inner taps ``"features.i.<path>"`` (sub-modules of ``features[i]``), with
+        their strides in pixels.
     """
 
     name: str
@@ -49,6 +57,7 @@ class BackboneSpec:
     layers: dict[str, int]
     aliases: dict[str, str] = field(default_factory=dict)
     weights: dict[str, str] = field(default_factory=dict)
+    inner_layers: dict[str, int] = field(default_factory=dict)
 
 
 _REGISTRY: dict[str, BackboneSpec] = {}
@@ -59,6 +68,7 @@ def register_backbone(
     builder: Callable[[], nn.Module],
     layers: Mapping[str, int],
     *,
+    inner_layers: Mapping[str, int] | None = None,
     aliases: Mapping[str, str] | None = None,
     weights: Mapping[str, str] | None = None,
     overwrite: bool = False,
@@ -76,8 +86,12 @@ def register_backbone(
     layers : mapping of str to int
         Tap names ``"features.i"`` (outputs of ``features[i]``), shallow to deep,
         each with its downsampling factor in pixels.
+    inner_layers : mapping of str to int | None
+        Taps inside a block, ``"features.i.<path>"`` with ``<path>`` the dotted name
+        of a sub-module of ``features[i]`` (e.g. ``"features.6.conv.0"``), each with
+        its downsampling factor; checked against the network when it is loaded.
     aliases : mapping of str to str | None
-        Readable names for taps, e.g. ``{"layer1": "features.1"}``.
+        Readable names for taps (block or inner), e.g. ``{"layer1": "features.1"}``.
     weights : mapping of str to str | None
         Named pretrained weights, each the URL of an official checkpoint whose file
         name carries a SHA-256 prefix (``name-<hex>.pth``), e.g.
@@ -101,9 +115,18 @@ def register_backbone(
     layers = dict(layers)
     if not layers:
         raise ValidationError("layers must name at least one tap 'features.i'")
-    for layer, stride in layers.items():
+    inner_layers = dict(inner_layers or {})
+    for layer, stride in (*layers.items(), *inner_layers.items()):
         validate_type(layer, str, "layer name")
         check_int(stride, f"stride of {layer!r}", low=1)
+    for layer in inner_layers:
+        prefix, _, rest = layer.partition(".")
+        idx, _, path = rest.partition(".")
+        if prefix != "features" or not idx.isdigit() or not path:
+            raise ValidationError(
+                "inner layer names must be 'features.i.<sub-module path>', got "
+                f"{layer!r}"
+            )
     weights = dict(weights or {})
     if _RANDOM in weights:
         raise ValidationError(
@@ -111,11 +134,11 @@ def register_backbone(
         )
     aliases = dict(aliases or {})
     for alias, target in aliases.items():
-        if target not in layers:
+        if target not in layers and target not in inner_layers:
             raise ValidationError(
                 f"alias {alias!r} points to {target!r}, which is not in layers"
             )
-    spec = BackboneSpec(name, builder, layers, aliases, weights)
+    spec = BackboneSpec(name, builder, layers, aliases, weights, inner_layers)
     _REGISTRY[name] = spec
     return spec
 
@@ -256,7 +279,12 @@ def load_backbone(
         source = f"{weights!r}" if label == weights else f"{label!r} ({weights})"
         model = _build_loaded(spec, state, source, seed)
     extractor = FeatureExtractor(
-        model, spec.layers, aliases=spec.aliases, name=name, weights=label
+        model,
+        spec.layers,
+        inner_layers=spec.inner_layers,
+        aliases=spec.aliases,
+        name=name,
+        weights=label,
     )
     return extractor.to(dev).eval()
 
@@ -267,6 +295,7 @@ def _register_builtins() -> None:
         "mobilenet_v2",
         MobileNetV2,
         mobilenet_layers,
+        inner_layers=MOBILENET_V2_INNER_STRIDES,
         # layer k: last block at 1 / 2**k resolution; "final": the 1280-channel conv
         aliases={
             "layer1": "features.1",
@@ -275,6 +304,8 @@ def _register_builtins() -> None:
             "layer4": "features.13",
             "layer5": "features.17",
             "final": "features.18",
+            # "features.i.expand" / "features.i.depthwise": ReLU6 outputs in block i
+            **MOBILENET_V2_INNER_ALIASES,
         },
         weights={
             "imagenet": "https://download.pytorch.org/models/mobilenet_v2-b0353104.pth"

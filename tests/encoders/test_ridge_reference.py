@@ -248,12 +248,93 @@ def test_constant_features_predict_the_mean(rng, solver):
     np.testing.assert_allclose(model.cv_scores_, ref, atol=1e-10)
 
 
-def test_alpha_chunking_gives_the_same_scores(rng, monkeypatch):
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_quadratic_terms_triangular_and_chunked_agree_with_direct(
+    rng, monkeypatch, dtype
+):
+    """``||A diag(d_j) b_t||^2`` three ways: direct, QR triangle + trmm, chunked."""
+    from cogattn._core.backend import get_backend
     from cogattn.encoders import _ridge_solvers
 
-    X, Y = _data(rng, n=80, p=10, t=9)
-    alphas = np.logspace(-2, 4, 7)
-    ref = RidgeCV(alphas, n_targets_batch=4).fit(X, Y)
-    monkeypatch.setattr(_ridge_solvers, "_MAX_COLUMNS", 9)  # 2 alphas per product
-    out = RidgeCV(alphas, n_targets_batch=4).fit(X, Y)
-    np.testing.assert_allclose(out.cv_scores_, ref.cv_scores_, rtol=1e-12, atol=1e-13)
+    xp = get_backend("numpy")
+    A = rng.standard_normal((30, 8))
+    B = rng.standard_normal((8, 5)).astype(dtype)
+    dmat_t = rng.uniform(0.1, 2.0, (8, 4)).astype(dtype)
+    direct = np.array(
+        [
+            [np.sum((A @ (dmat_t[:, j] * B[:, t])) ** 2) for t in range(5)]
+            for j in range(4)
+        ]
+    )
+    R, triangular = _ridge_solvers._test_root(A, xp)
+    assert triangular and R.shape == (8, 8)
+    tri = _ridge_solvers._quadratic_terms(R.astype(dtype), True, dmat_t, B, xp)
+    monkeypatch.setattr(_ridge_solvers, "_MAX_ELEMENTS", 30 * 5)  # 1 alpha per product
+    chunked = _ridge_solvers._quadratic_terms(A.astype(dtype), False, dmat_t, B, xp)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(tri, direct, rtol=rtol)
+    np.testing.assert_allclose(chunked, direct, rtol=rtol)
+
+
+def test_folds_that_do_not_partition_give_the_same_scores(rng):
+    """Overlapping or partial test folds take the direct ``F^T Y`` route."""
+    X, Y = _data(rng, n=60, p=5, t=4)
+    alphas = np.logspace(-2, 3, 4)
+    folds = [
+        (np.arange(20, 60), np.arange(0, 20)),
+        (np.arange(0, 40), np.arange(40, 60)),
+    ]
+    model = RidgeCV(alphas, cv=folds).fit(X, Y)
+    ref = _slow_cv(X, Y, alphas, folds, True, "r2")
+    np.testing.assert_allclose(model.cv_scores_, ref, rtol=1e-10, atol=1e-12)
+
+
+def test_eigen_clusters_split_at_gaps():
+    from cogattn.encoders._ridge_solvers import eigen_clusters
+
+    s = np.array([0.0, 0.0, 1e-12, 1.0, 2.0, 2.0 + 1e-9, 3.0])
+    got = [(c.start, c.stop) for c in eigen_clusters(s, rtol=1e-6)]
+    assert got == [(0, 3), (3, 4), (4, 6), (6, 7)]
+    assert [(c.start, c.stop) for c in eigen_clusters(np.zeros(4))] == [(0, 4)]
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_partial_fraction_quadratic_form_with_degenerate_spectrum(rng, backend):
+    """``||A diag(1/(s+alpha)) b||^2`` against the direct sum, with zero, repeated and
+    near-repeated eigenvalues and alphas far above and below the spectrum."""
+    from types import SimpleNamespace
+
+    from cogattn._core.backend import get_backend
+    from cogattn.encoders import _ridge_solvers as rs
+
+    xp = get_backend(backend)
+    s = np.array([0.0, 0.0, 1e-10, 0.5, 1.0, 1.0 + 1e-9, 3.0, 3.0, 40.0])
+    A = rng.standard_normal((12, s.size))
+    B = rng.standard_normal((s.size, 6))
+    alphas = np.logspace(-3, 7, 6)
+    dmat = 1.0 / (s[None, :] + alphas[:, None])
+    direct = np.stack([np.sum((A @ (d[:, None] * B)) ** 2, axis=0) for d in dmat])
+    N, m_single, blocks = rs._quadratic_parts(xp.asarray(A), xp.asarray(s), xp)
+    assert [(sl.start, sl.stop) for sl, _, _ in blocks] == [(0, 3), (4, 6), (6, 8)]
+    st = SimpleNamespace(
+        dmat64=xp.asarray(dmat),
+        N=N,
+        m_single=m_single,
+        blocks=[(sl, R, tri, xp.asarray(dmat[:, sl].T)) for sl, R, tri in blocks],
+    )
+    got = xp.to_numpy(rs._quadratic_form(st, xp.asarray(B), xp))
+    # rounding bound eps64 (s_max + alpha) / gap: 2e-9 at alpha = 1e7, gap 0.5
+    np.testing.assert_allclose(got, direct, rtol=1e-8)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_rank_deficient_primal_design_matches_fold_by_fold(rng, fit_intercept):
+    """Duplicated columns and more features than training rows (zero eigenvalues)."""
+    X, Y = _data(rng, n=50, p=30, t=5)
+    X = np.hstack([X, X[:, :15]])  # 45 features, 40 training rows per fold
+    alphas = np.logspace(-2, 4, 5)
+    folds = list(KFold(5).split(X))
+    model = RidgeCV(alphas, cv=5, solver="primal", fit_intercept=fit_intercept)
+    model.fit(X, Y)
+    ref = _slow_cv(X, Y, alphas, folds, fit_intercept, "r2")
+    np.testing.assert_allclose(model.cv_scores_, ref, rtol=1e-8, atol=1e-10)

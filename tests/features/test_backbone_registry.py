@@ -87,6 +87,57 @@ def test_duplicate_and_bad_registrations(tiny):
     assert "x_test" not in list_backbones()
 
 
+class BlockNet(nn.Module):
+    """Two Sequential blocks (conv -> in-place ReLU), then a linear classifier."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(inplace=True)),
+            nn.Sequential(nn.Conv2d(4, 6, 3, stride=2, padding=1), nn.ReLU()),
+        )
+        self.classifier = nn.Linear(6, 5)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x).mean((2, 3)))
+
+
+def test_inner_taps_of_a_custom_backbone():
+    name = "block_test_net"
+    register_backbone(
+        name,
+        BlockNet,
+        {"features.0": 1, "features.1": 2},
+        inner_layers={"features.0.0": 1, "features.1.0": 2},
+        aliases={"conv1": "features.1.0"},
+    )
+    try:
+        fx = load_backbone(name, weights="random", seed=1)
+    finally:
+        registry_module._REGISTRY.pop(name, None)
+    assert fx.layer_names == ("features.0", "features.1")
+    assert fx.inner_layer_names == ("features.0.0", "features.1.0")
+    img = torch.rand(2, 3, 8, 8, generator=torch.Generator().manual_seed(2))
+    out = fx.extract(img, ["features.0.0", "features.0", "conv1", "features.1"])
+    # the conv output inside block 0 is copied before its in-place ReLU
+    assert float(out["features.0.0"].min()) < 0
+    torch.testing.assert_close(out["features.0"], out["features.0.0"].clamp(min=0))
+    torch.testing.assert_close(out["features.1"], out["conv1"].clamp(min=0))
+    assert fx.receptive_stride("conv1") == 2 and out["conv1"].shape == (2, 6, 4, 4)
+    assert not fx.backbone.features[0][0]._forward_hooks  # hooks are removed
+
+
+def test_bad_inner_taps_are_rejected():
+    with pytest.raises(ValidationError, match=r"'features\.i\.<sub-module path>'"):
+        register_backbone("x_test", BlockNet, {"features.0": 1},
+                          inner_layers={"features.0": 1})  # fmt: skip
+    with pytest.raises(ValidationError, match=r"features\.1 \(Sequential\) has no "):
+        FeatureExtractor(BlockNet(), {"features.0": 1}, inner_layers={"features.1.5": 2})
+    with pytest.raises(ValidationError, match=r"with i < 2, got 'features\.4\.0'"):
+        FeatureExtractor(BlockNet(), {"features.0": 1}, inner_layers={"features.4.0": 2})
+    assert "x_test" not in list_backbones()
+
+
 def test_layers_beyond_the_trunk_are_rejected():
     with pytest.raises(
         ValidationError, match=r"'features.i' with i < 4, got 'features.7'"

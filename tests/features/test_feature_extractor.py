@@ -10,8 +10,13 @@ import numpy as np
 import pytest
 import torch
 
+from cogattn import ValidationError
 from cogattn.features import imagenet_labels, load_backbone
-from cogattn.features.mobilenet_v2 import MOBILENET_V2_STRIDES
+from cogattn.features.mobilenet_v2 import (
+    MOBILENET_V2_INNER_ALIASES,
+    MOBILENET_V2_INNER_STRIDES,
+    MOBILENET_V2_STRIDES,
+)
 
 CAT_CLASSES = range(281, 286)  # tabby, tiger cat, Persian, Siamese, Egyptian cat
 ESPRESSO = 967
@@ -88,6 +93,51 @@ def test_extract_equals_manual_forward(mobilenet, photos):
         torch.testing.assert_close(
             feats[name], manual_features(mobilenet, batch, index), rtol=0, atol=0
         )
+
+
+def test_inner_taps_are_the_relu6_outputs_inside_blocks(mobilenet, photos):
+    img = photos["chelsea"][..., :160, :192]
+    names = ["features.6.expand", "features.6.conv.1", "features.6",
+             "features.13.depthwise", "features.14.conv.0", "features.1.conv.0"]  # fmt: skip
+    feats = mobilenet.extract(img, names)
+    assert list(feats) == names
+    # (channels, stride): expansion = 6 x the block's input channels at its input
+    # stride; depthwise at the block's output stride; features.1 has no expansion
+    expected = [(192, 8), (192, 8), (32, 8), (576, 16), (576, 16), (32, 2)]
+    for name, (channels, stride) in zip(names, expected, strict=True):
+        assert mobilenet.receptive_stride(name) == stride
+        assert tuple(feats[name].shape) == (1, channels, 160 // stride, 192 // stride)
+        if name != "features.6":  # post-ReLU6: in [0, 6]
+            assert 0.0 <= float(feats[name].min()) and float(feats[name].max()) <= 6.0
+    assert float(feats["features.6"].min()) < 0  # the linear bottleneck is signed
+    block = mobilenet.backbone.features[6]
+    with torch.no_grad():
+        expand = block.conv[0](manual_features(mobilenet, img, 5))
+        depthwise = block.conv[1](expand)
+    torch.testing.assert_close(feats["features.6.expand"], expand, rtol=0, atol=0)
+    torch.testing.assert_close(feats["features.6.conv.1"], depthwise, rtol=0, atol=0)
+    torch.testing.assert_close(
+        feats["features.6"], manual_features(mobilenet, img, 6), rtol=0, atol=0
+    )
+
+
+def test_every_inner_tap_has_its_registered_stride(mobilenet, photos):
+    names = list(mobilenet.inner_layer_names)
+    assert names == list(MOBILENET_V2_INNER_STRIDES) and len(names) == 33
+    assert set(MOBILENET_V2_INNER_ALIASES.values()) == set(names)
+    feats = mobilenet.extract(photos["coffee"][..., :64, :96], names, batch_size=1)
+    for name in names:
+        stride = mobilenet.receptive_stride(name)
+        assert stride == MOBILENET_V2_INNER_STRIDES[name]
+        assert feats[name].shape[-2:] == (64 // stride, 96 // stride), name
+
+
+def test_unknown_inner_tap_is_rejected(mobilenet, photos):
+    img = photos["coffee"][..., :64, :64]
+    with pytest.raises(ValidationError, match=r"unknown layer 'features\.6\.conv\.3'"):
+        mobilenet.extract(img, ["features.6.conv.3"])
+    with pytest.raises(ValidationError, match=r"allowed layers are features\.0, "):
+        mobilenet.receptive_stride("features.6.relu")
 
 
 def test_batch_size_chunking_and_layouts_agree(mobilenet, photos):
