@@ -103,9 +103,9 @@ class FoldStats:
     K_test: Any
     dmat: Any
     dmat_a: Any
-    dmat64: Any
+    dmat64_2: Any
+    dmat64_sq_m: Any
     N: Any
-    m_single: Any
     blocks: list[tuple[slice, Any, bool, Any]]
 
 
@@ -284,9 +284,9 @@ def fold_statistics(
                 ),
                 dmat=xp.astype(dmat, cdt),
                 dmat_a=xp.astype(dmat * a[None, :], cdt),
-                dmat64=dmat,
+                dmat64_2=2.0 * dmat,
+                dmat64_sq_m=dmat**2 * m_single[None, :],
                 N=N,
-                m_single=m_single,
                 blocks=[
                     (
                         sl,
@@ -424,7 +424,10 @@ def center_targets(Yb: Any, *, fit_intercept: bool, xp: ModuleType) -> tuple[Any
     """
     if not fit_intercept:
         return Yb, xp.zeros(Yb.shape[1], dtype=xp.float64)
-    y_mean = xp.mean(xp.astype(Yb, xp.float64), axis=0)
+    if xp.name == "numpy":  # float64 accumulation without a float64 copy
+        y_mean = np.mean(Yb, axis=0, dtype=np.float64)
+    else:
+        y_mean = xp.mean(xp.astype(Yb, xp.float64), axis=0)
     return Yb - xp.astype(y_mean, Yb.dtype)[None, :], y_mean
 
 
@@ -552,8 +555,8 @@ def _quadratic_form(st: FoldStats, B: Any, xp: ModuleType) -> Any:
     f64 = xp.float64
     B64 = xp.astype(B, f64)
     NB = xp.matmul(st.N, B64)
-    Q = xp.matmul(st.dmat64, 2.0 * B64 * NB)
-    Q = Q + xp.matmul(st.dmat64**2, st.m_single[:, None] * (B64 * B64))
+    Q = xp.matmul(st.dmat64_2, B64 * NB)
+    Q = Q + xp.matmul(st.dmat64_sq_m, B64 * B64)
     for sl, R, tri, dmat_t in st.blocks:
         Q = Q + _quadratic_terms(R, tri, dmat_t, B[sl], xp)
     return Q

@@ -317,9 +317,9 @@ def test_partial_fraction_quadratic_form_with_degenerate_spectrum(rng, backend):
     N, m_single, blocks = rs._quadratic_parts(xp.asarray(A), xp.asarray(s), xp)
     assert [(sl.start, sl.stop) for sl, _, _ in blocks] == [(0, 3), (4, 6), (6, 8)]
     st = SimpleNamespace(
-        dmat64=xp.asarray(dmat),
+        dmat64_2=xp.asarray(2.0 * dmat),
+        dmat64_sq_m=xp.asarray(dmat**2) * m_single[None, :],
         N=N,
-        m_single=m_single,
         blocks=[(sl, R, tri, xp.asarray(dmat[:, sl].T)) for sl, R, tri in blocks],
     )
     got = xp.to_numpy(rs._quadratic_form(st, xp.asarray(B), xp))
