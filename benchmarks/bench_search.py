@@ -23,7 +23,7 @@ from cogattn.search.model import EccentricitySearchModel, target_kernels
 from cogattn.search.pooling import eccentricity_pool
 from cogattn.search.search_inputs import check_search_inputs
 from cogattn.search.stimuli import make_trials
-from cogattn.search.topdown import combine_layers, correlate
+from cogattn.search.topdown import combine_layers, correlate, self_response
 from cogattn.search.wta_ior import item_label_map
 
 
@@ -57,7 +57,11 @@ def naive_search(model, trials):
                     layers, strides, slopes, kernels, strict=True
                 )
             ]
-            att = combine_layers(resp, (h, w), smooth_px=smooth)[0].to(torch.float64)
+            energy = None
+            if model.layer_weighting == "self":
+                energy = [self_response(ker) for ker in kernels]
+            att = combine_layers(resp, (h, w), smooth_px=smooth, self_responses=energy)
+            att = att[0].to(torch.float64)
             allowed = labels >= 0
             for v in visited:
                 allowed &= labels != v

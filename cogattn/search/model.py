@@ -8,12 +8,27 @@ layers are correlated with them (:mod:`cogattn.search.topdown`); the mixed atten
 map picks the next fixation by winner-take-all, and inhibition of return removes the
 fixated item (:mod:`cogattn.search.wta_ior`).
 
-Adaptation. eccNET uses VGG16's conv3_3, conv4_3 and conv5_3 (strides 4, 8 and 16 at
-30 px/degree). VGG16 has no offline weights here, so the default backbone is
-torchvision's ImageNet MobileNetV2 with the outputs of its stride-8, 16 and 32 stages
-(``features.6``, ``features.13``, ``features.17``: 32, 96 and 320 channels); they keep
-eccNET's slopes (0.07, 0.16, 0.32, shallow to deep) and their own ``deg2px = 30 /
-stride`` feature pixels per degree.
+Adaptation. eccNET uses VGG16's conv3_3, conv4_3 and conv5_3 *after ReLU* (strides 4,
+8 and 16 at 30 px/degree). VGG16 has no offline weights here, so the default backbone
+is torchvision's ImageNet MobileNetV2. Its block outputs (``features.6``,
+``features.13``, ``features.17``) are linear bottlenecks: signed, and with few
+channels (32, 96, 320). The default taps are post-activation maps instead, like
+eccNET's: the ReLU6 outputs read right after the last block of each of the stride-8,
+16 and 32 stages, namely the 1x1 expansions of the next blocks (``features.7.expand``
+= ``features.7.conv.0``, 192 channels at stride 8; ``features.14.expand`` =
+``features.14.conv.0``, 576 channels at stride 16) and the final 1x1 convolution
+(``final`` = ``features.18``, 1280 channels at stride 32); see
+:data:`~cogattn.features.mobilenet_v2.MOBILENET_V2_INNER_STRIDES`. They keep eccNET's
+slopes (0.07, 0.16, 0.32, shallow to deep) and their own ``deg2px = 30 / stride``
+feature pixels per degree. Because the layers' raw responses are on different
+scales (channel counts and magnitudes differ), each layer's weight in the mix is its
+maximal response divided by the target's self-response at that layer
+(``layer_weighting="self"``; eccNET's raw maximal response is ``"max"``).
+
+Measured on the six search-asymmetry paradigms (30 trials per cell, stimulus seed
+0, CPU): see ``tests/search/test_experiment.py::test_six_paradigms_main_model``.
+The eccNET-stride variant (expansions at strides 4, 8, 16), the depthwise ReLU6
+outputs and the signed block outputs gave fewer human polarities in exploratory runs.
 """
 
 from __future__ import annotations
@@ -27,21 +42,31 @@ import torch
 import torch.nn.functional as F
 
 from cogattn._core.errors import ValidationError
-from cogattn._core.validation import check_int, check_positive, validate_type
+from cogattn._core.validation import (
+    check_int,
+    check_option,
+    check_positive,
+    validate_type,
+)
 from cogattn.search.pooling import ECCNET_SLOPES
 from cogattn.search.search_inputs import (
     SearchInputs,
     check_search_inputs,
     resolve_device,
 )
-from cogattn.search.topdown import PooledCorrelation, combine_layers, correlate
+from cogattn.search.topdown import (
+    PooledCorrelation,
+    combine_layers,
+    correlate,
+    self_response,
+)
 from cogattn.search.wta_ior import SearchResult, run_search
 
 __all__ = ["DEFAULT_LAYERS", "EccentricitySearchModel", "target_kernels"]
 
-#: Default taps of each backbone: three stages of increasing stride (8, 16, 32).
+#: Default taps of each backbone: post-activation (ReLU6) maps at strides 8, 16, 32.
 DEFAULT_LAYERS: dict[str, tuple[str, ...]] = {
-    "mobilenet_v2": ("features.6", "features.13", "features.17"),
+    "mobilenet_v2": ("features.7.expand", "features.14.expand", "final"),
 }
 
 
@@ -140,6 +165,10 @@ class EccentricitySearchModel:
         Background margin around the target when its features are computed.
     batch_size : int
         Images per backbone forward pass.
+    layer_weighting : {"self", "max"}
+        How the layers' maps are weighted before mixing: by their maximal response
+        divided by the target's self-response at the layer (``"self"``: a common
+        scale across layers) or by the raw maximal response (``"max"``, eccNET).
     """
 
     def __init__(
@@ -155,6 +184,7 @@ class EccentricitySearchModel:
         smooth_deg: float = 0.25,
         context_px: int = 32,
         batch_size: int = 16,
+        layer_weighting: str = "self",
     ) -> None:
         self.backbone = backbone
         self.weights = weights
@@ -167,6 +197,7 @@ class EccentricitySearchModel:
         self.smooth_deg = smooth_deg
         self.context_px = context_px
         self.batch_size = batch_size
+        self.layer_weighting = layer_weighting
 
     # ------------------------------------------------------------------ set-up
     def _setup(self) -> tuple[Any, tuple[str, ...], tuple[float, ...], torch.device]:
@@ -176,6 +207,7 @@ class EccentricitySearchModel:
         check_positive(self.smooth_deg, "smooth_deg", strict=False)
         check_int(self.context_px, "context_px", low=0)
         check_int(self.batch_size, "batch_size", low=1)
+        check_option(self.layer_weighting, ("self", "max"), "layer_weighting")
         if self.max_fixations is not None:
             check_int(self.max_fixations, "max_fixations", low=1)
         if isinstance(self.backbone, str):
@@ -233,10 +265,13 @@ class EccentricitySearchModel:
         finest = min(strides)
         smooth = self.smooth_deg * self.px_per_degree / finest
         shape = x.shape
+        energy = None
+        if self.layer_weighting == "self":
+            energy = [self_response(k) for k in kernels]
 
         if not self.eccentricity:
             resp = [correlate(m, k) for m, k in zip(maps, kernels, strict=True)]
-            return combine_layers(resp, shape, smooth_px=smooth)
+            return combine_layers(resp, shape, smooth_px=smooth, self_responses=energy)
         layer_fns = [
             PooledCorrelation(m, k, s, sl, px_per_degree=self.px_per_degree)
             for m, k, s, sl in zip(maps, kernels, strides, slopes, strict=True)
@@ -244,7 +279,10 @@ class EccentricitySearchModel:
 
         def attention(fix: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
             resp = [f(fix, idx) for f in layer_fns]
-            return combine_layers(resp, shape, smooth_px=smooth)
+            ref = None
+            if energy is not None:
+                ref = [e if e.shape[0] == 1 else e[idx] for e in energy]
+            return combine_layers(resp, shape, smooth_px=smooth, self_responses=ref)
 
         return attention
 

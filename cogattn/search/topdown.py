@@ -7,6 +7,12 @@ correlation of a whole batch, each trial with its own kernel, is one grouped
 convolution (the batch folded into the channel groups). Each layer's response is
 min-max normalised, the layers are mixed with weights proportional to their maximal
 response (weights summing to 1), smoothed with a Gaussian and upsampled to the image.
+
+The maximal responses of different layers are on different scales (their channel
+counts and feature magnitudes differ), so :func:`combine_layers` can first divide each
+layer's maximal response by the target's *self-response* at that layer (the kernel
+correlated with itself, ``sum k**2``): the weight then measures how well the best
+match in the scene compares with the target itself, on a common scale for all layers.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ __all__ = [
     "correlate",
     "gaussian_smooth",
     "minmax_normalise",
+    "self_response",
 ]
 
 
@@ -91,17 +98,35 @@ def gaussian_smooth(a: torch.Tensor, sigma: float) -> torch.Tensor:
     return x[:, 0]
 
 
+def self_response(kernels: torch.Tensor) -> torch.Tensor:
+    """Response of each target kernel to itself, ``sum_{c,u,v} k[c, u, v] ** 2``.
+
+    Parameters
+    ----------
+    kernels : torch.Tensor of shape (n, C, kh, kw)
+        Target feature patches.
+
+    Returns
+    -------
+    energy : torch.Tensor of shape (n,)
+    """
+    return kernels.pow(2).flatten(1).sum(1)
+
+
 def combine_layers(
     responses: list[torch.Tensor],
     out_shape: tuple[int, int],
     *,
     smooth_px: float = 0.0,
+    self_responses: list[torch.Tensor] | None = None,
 ) -> torch.Tensor:
     """Mix per-layer responses into one attention map at ``out_shape``.
 
     Each layer's map is min-max normalised; the layers are weighted by their maximal
-    (raw) response, normalised to sum to 1 per trial; maps are resized (bilinear) to
-    the finest layer's grid, mixed, smoothed, and resized to ``out_shape``.
+    (raw) response, divided by the target's self-response at that layer when
+    ``self_responses`` is given, and normalised to sum to 1 per trial; maps are
+    resized (bilinear) to the finest layer's grid, mixed, smoothed, and resized to
+    ``out_shape``.
 
     Parameters
     ----------
@@ -111,6 +136,9 @@ def combine_layers(
         ``(H, W)`` of the output (the image).
     smooth_px : float
         Gaussian sigma in pixels of the finest layer's grid.
+    self_responses : list of torch.Tensor of shape (n,) or (1,) | None
+        Per layer, the target kernel's self-response (:func:`self_response`); None
+        weights the layers by their raw maximal response (eccNET).
 
     Returns
     -------
@@ -122,6 +150,16 @@ def combine_layers(
     grid = max((r.shape[-2:] for r in responses), key=lambda s: s[0] * s[1])
     peaks = torch.stack([r.reshape(r.shape[0], -1).max(1).values for r in responses], 1)
     peaks = peaks.clamp_min(0)
+    if self_responses is not None:
+        if len(self_responses) != len(responses):
+            raise ValidationError(
+                f"self_responses must hold one tensor per layer ({len(responses)}), "
+                f"got {len(self_responses)}"
+            )
+        ref = torch.stack(
+            [s.to(peaks.dtype).expand(peaks.shape[0]) for s in self_responses], 1
+        )
+        peaks = peaks / ref.clamp_min(1e-30)
     total = peaks.sum(1, keepdim=True)
     uniform = torch.full_like(peaks, 1.0 / peaks.shape[1])
     weights = torch.where(total > 0, peaks / total.clamp_min(1e-30), uniform)

@@ -37,6 +37,7 @@ __all__ = [
 #: Experiment name -> module that registers it, for experiments shipped in cogattn.
 BUILTIN_MODULES: dict[str, str] = {
     "hebbian_memory": "cogattn.workspace.hebbian_lab",
+    "lighting_diet": "cogattn.search.diet_experiment",
     "search_asymmetry": "cogattn.search.experiment",
 }
 

@@ -131,10 +131,11 @@ def test_bad_inner_taps_are_rejected():
     with pytest.raises(ValidationError, match=r"'features\.i\.<sub-module path>'"):
         register_backbone("x_test", BlockNet, {"features.0": 1},
                           inner_layers={"features.0": 1})  # fmt: skip
+    net, block0 = BlockNet(), {"features.0": 1}
     with pytest.raises(ValidationError, match=r"features\.1 \(Sequential\) has no "):
-        FeatureExtractor(BlockNet(), {"features.0": 1}, inner_layers={"features.1.5": 2})
+        FeatureExtractor(net, block0, inner_layers={"features.1.5": 2})
     with pytest.raises(ValidationError, match=r"with i < 2, got 'features\.4\.0'"):
-        FeatureExtractor(BlockNet(), {"features.0": 1}, inner_layers={"features.4.0": 2})
+        FeatureExtractor(net, block0, inner_layers={"features.4.0": 2})
     assert "x_test" not in list_backbones()
 
 

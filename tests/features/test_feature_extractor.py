@@ -98,7 +98,8 @@ def test_extract_equals_manual_forward(mobilenet, photos):
 def test_inner_taps_are_the_relu6_outputs_inside_blocks(mobilenet, photos):
     img = photos["chelsea"][..., :160, :192]
     names = ["features.6.expand", "features.6.conv.1", "features.6",
-             "features.13.depthwise", "features.14.conv.0", "features.1.conv.0"]  # fmt: skip
+             "features.13.depthwise", "features.14.conv.0",
+             "features.1.conv.0"]  # fmt: skip
     feats = mobilenet.extract(img, names)
     assert list(feats) == names
     # (channels, stride): expansion = 6 x the block's input channels at its input

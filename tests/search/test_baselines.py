@@ -109,7 +109,7 @@ def test_variant_factory():
     assert isinstance(make_search_model("chance", seed=1), ChanceSearch)
     ivsn = make_search_model("ivsn")
     assert isinstance(ivsn, EccentricitySearchModel)
-    assert ivsn.layers == ("features.17",) and ivsn.eccentricity is False
+    assert ivsn.layers == ("final",) and ivsn.eccentricity is False
     assert make_search_model("no_eccentricity").eccentricity is False
     with pytest.raises(ValidationError, match=r"invalid value for variant: 'ecc'"):
         make_search_model("ecc")

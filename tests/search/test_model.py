@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from cogattn._core.errors import ValidationError
 from cogattn.search.model import EccentricitySearchModel, target_kernels
-from cogattn.search.topdown import combine_layers, correlate, minmax_normalise
+from cogattn.search.topdown import (
+    combine_layers,
+    correlate,
+    minmax_normalise,
+    self_response,
+)
 from cogattn.search.wta_ior import SearchResult, item_label_map, run_search
 
 
@@ -130,6 +135,24 @@ def test_combine_layers_weights_by_peak():
     assert out.max() <= 1.0 and out.min() >= 0.0
     flat = minmax_normalise(torch.ones(1, 3, 3))
     assert torch.all(flat == 0)
+
+
+def test_combine_layers_weights_by_peak_over_self_response():
+    a = torch.zeros(2, 4, 4, dtype=torch.float64)
+    a[:, 0, 0] = 3.0
+    b = torch.zeros(2, 2, 2, dtype=torch.float64)
+    b[:, 1, 1] = 1.0
+    kernels = torch.full((2, 3, 1, 1), 2.0, dtype=torch.float64)
+    energy = self_response(kernels)
+    assert energy.tolist() == [12.0, 12.0]
+    # layer a: peak 3 / self-response 12; layer b: peak 1 / self-response 1
+    out = combine_layers(
+        [a, b], (4, 4), self_responses=[energy, torch.ones(1, dtype=a.dtype)]
+    )
+    assert out[0, 0, 0] == pytest.approx(0.25 / 1.25)
+    assert out[1, 3, 3] == pytest.approx(1.0 / 1.25)
+    with pytest.raises(ValidationError, match="one tensor per layer"):
+        combine_layers([a, b], (4, 4), self_responses=[energy])
 
 
 # --------------------------------------------------------------- network model

@@ -172,6 +172,12 @@ def test_toml_writer_round_trips(fixed, description) -> None:
     assert tomllib.loads(dumps(data)) == data
 
 
+def test_toml_key_with_trailing_newline_is_quoted() -> None:
+    # found by the property test above: "$" also matched before a final newline
+    data = {"fixed": {"0\n": [], "a-b_1": 1}}
+    assert tomllib.loads(dumps(data)) == data
+
+
 def test_toml_writer_special_floats() -> None:
     back = tomllib.loads(dumps({"fixed": {"a": math.inf, "b": -math.inf}}))
     assert back == {"fixed": {"a": math.inf, "b": -math.inf}}
