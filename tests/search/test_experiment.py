@@ -98,11 +98,14 @@ def test_six_paradigms_main_model():
         rows.append(dict(paradigm=p, variant="eccnet", slope_easy=out["slope_easy"],
                          slope_hard=out["slope_hard"], ai=out["ai"]))  # fmt: skip
     rep = SearchAsymmetry.report(pd.DataFrame(rows))
-    # measured with MobileNetV2 (30 trials, stimulus seed 0): 3 of 6 polarities
-    # (lighting and both orientation paradigms), mean AI 0.24; humans: 6 and 0.564
+    # measured with MobileNetV2, post-ReLU6 taps features.7.expand, features.14.expand
+    # and final, self-response layer weights (30 trials, stimulus seed 0, CPU): AI
+    # curvature 0.99, lighting 0.92, intersection -0.05, T vs L 0.14, orientation
+    # homogeneous 1.00, heterogeneous -0.27: 4 of 6 polarities, mean AI 0.456;
+    # humans: 6 and 0.564
     table = rep.tables["asymmetry_eccnet"]
+    assert table.loc["curvature", "polarity_match"]
     assert table.loc["lighting", "polarity_match"]
     assert table.loc["orientation_homogeneous", "polarity_match"]
-    assert table.loc["orientation_heterogeneous", "polarity_match"]
     assert rep.measured["n_polarity_match"] >= 3
-    assert rep.measured["mean_ai"] > 0.15
+    assert rep.measured["mean_ai"] > 0.35
