@@ -29,13 +29,14 @@ and its training set ``S`` (centred with the training means ``mx``, ``my``):
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from cogattn.encoders._ridge_linalg import column_sumsq, eigh_small
+from cogattn.encoders._ridge_quadratic import quadratic_form, quadratic_parts
 
 __all__ = [
     "Design",
@@ -142,7 +143,7 @@ def prepare_design(
     Xc = X64 - x_mean[None, :] if fit_intercept else X64
     W = None
     if form == "kernel":
-        lam, U = _eigh(xp.matmul(Xc, xp.transpose(Xc)), xp)
+        lam, U = eigh_small(xp.matmul(Xc, xp.transpose(Xc)), xp)
         lam_max = float(xp.max(lam))
         if lam_max <= 0:  # constant design: nothing to fit, coefficients are 0
             F64 = xp.zeros((n, 1), dtype=xp.float64)
@@ -155,7 +156,7 @@ def prepare_design(
             W = xp.matmul(xp.transpose(Xc), U) / root[None, :]
     else:
         F64 = Xc
-    s, V = _eigh(xp.matmul(xp.transpose(F64), F64), xp)
+    s, V = eigh_small(xp.matmul(xp.transpose(F64), F64), xp)
     s = xp.clip(s, 0.0, None)
     cdt = _cdtype(xp, dtype)
     return Design(
@@ -167,35 +168,6 @@ def prepare_design(
         V=xp.astype(V, cdt),
         form=form,
     )
-
-
-#: largest matrix whose eigendecomposition runs on one BLAS thread (numpy backend)
-_SERIAL_EIGH_MAX = 1024
-_THREADPOOLS: list[Any] = []
-
-
-def _single_blas_thread() -> Any:
-    """Context limiting numpy's BLAS/LAPACK to one thread (no-op without threadpoolctl).
-
-    Multithreaded LAPACK (``syevd``, ``geqrf``) on a few hundred rows is slower than
-    one thread (thread start-up and synchronisation dominate), and much slower when
-    the CPU is shared; one thread takes ~25 ms for a 400 x 400 eigendecomposition.
-    """
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # threadpoolctl ships with scikit-learn; be safe anyway
-        return contextlib.nullcontext()
-    if not _THREADPOOLS:
-        _THREADPOOLS.append(ThreadpoolController())
-    return _THREADPOOLS[0].limit(limits=1, user_api="blas")
-
-
-def _eigh(a: Any, xp: ModuleType) -> tuple[Any, Any]:
-    """Eigendecompose a symmetric matrix; small numpy matrices use one BLAS thread."""
-    if xp.name != "numpy" or a.shape[-1] > _SERIAL_EIGH_MAX:
-        return xp.eigh(a)
-    with _single_blas_thread():
-        return xp.eigh(a)
 
 
 def _cdtype(xp: ModuleType, dtype: Any) -> Any:
@@ -261,13 +233,13 @@ def fold_statistics(
             Gs = Gs - n_s * (mx[:, None] * mx[None, :])
         else:
             mx = xp.zeros(q, dtype=xp.float64)
-        s, V = _eigh(Gs, xp)
+        s, V = eigh_small(Gs, xp)
         s = xp.clip(s, 0.0, None)
         A = xp.matmul(Ff - mx[None, :], V)
         a = xp.sum(A, axis=0)
         Vt = xp.transpose(V)
         vmx = xp.matmul(Vt, mx)
-        N, m_single, blocks = _quadratic_parts(A, s, xp)
+        N, m_single, blocks = quadratic_parts(A, s, xp)
         dmat = 1.0 / (s[None, :] + alphas_b[:, None])
         ones = xp.ones((1, n_f), dtype=cdt)
         out.append(
@@ -299,95 +271,6 @@ def fold_statistics(
             )
         )
     return out
-
-
-#: eigenvalues closer than this fraction of the largest share a cluster
-_CLUSTER_RTOL = 1e-6
-
-
-def eigen_clusters(s: np.ndarray, rtol: float = _CLUSTER_RTOL) -> list[slice]:
-    """Split ascending eigenvalues into runs whose neighbours are closer than a gap.
-
-    Parameters
-    ----------
-    s : numpy.ndarray of shape (q,)
-        Ascending eigenvalues (>= 0).
-    rtol : float
-        Neighbours closer than ``rtol * max(s)`` stay in one cluster.
-
-    Returns
-    -------
-    clusters : list of slice
-        Contiguous index ranges covering ``0 .. q``; eigenvalues of different
-        clusters differ by more than ``rtol * max(s)``.
-    """
-    q = s.size
-    tol = rtol * float(s[-1]) if q else 0.0
-    cuts = np.flatnonzero(np.diff(s) > tol) + 1
-    edges = [0, *cuts.tolist(), q]
-    return [slice(a, b) for a, b in itertools.pairwise(edges)]
-
-
-def _quadratic_parts(
-    A: Any, s: Any, xp: ModuleType
-) -> tuple[Any, Any, list[tuple[slice, Any, bool]]]:
-    """Alpha-free pieces of ``Q(alpha) = b^T D M D b`` (``M = A^T A``, ``D = diag(d)``).
-
-    With ``d_i = 1 / (s_i + alpha)``, ``d_i d_j = (d_i - d_j) / (s_j - s_i)`` for
-    ``s_i != s_j``; with the antisymmetric ``N_ij = M_ij / (s_j - s_i)`` the pairs
-    from different eigenvalue clusters sum to ``2 sum_i d_i b_i (N b)_i``: one
-    product with ``N`` serves every alpha. Pairs inside a cluster (close or equal
-    eigenvalues, where that quotient would lose precision) keep the direct form:
-    the diagonal ``M_ii`` of one-element clusters, and a factor ``R_c`` of
-    ``M_cc`` for larger ones. The cross-cluster part is float64: its rounding
-    error relative to ``|b| |M| |b| d^2`` is at most
-    ``eps64 (s_max + alpha) / gap`` with ``gap >= _CLUSTER_RTOL s_max``.
-
-    Returns
-    -------
-    N : array of shape (q, q)
-        Float64, zero inside clusters.
-    m_single : array of shape (q,)
-        ``M_ii`` for one-element clusters, 0 elsewhere (float64).
-    blocks : list of (slice, R_c, triangular)
-        Clusters of two or more eigenvalues with a factor of ``M_cc``.
-    """
-    q = A.shape[1]
-    M = xp.matmul(xp.transpose(A), A)
-    clusters = eigen_clusters(xp.to_numpy(s))
-    ids = np.repeat(np.arange(len(clusters)), [c.stop - c.start for c in clusters])
-    same = xp.asarray(ids[:, None] == ids[None, :])
-    gap = s[None, :] - s[:, None]
-    N = xp.where(same, 0.0, M / xp.where(same, 1.0, gap))
-    single = np.zeros(q)
-    blocks = []
-    for c in clusters:
-        if c.stop - c.start == 1:
-            single[c.start] = 1.0
-        else:
-            R, tri = _test_root(A[:, c], xp)
-            blocks.append((c, R, tri))
-    diag = xp.einsum("ii->i", M)
-    return N, diag * xp.asarray(single), blocks
-
-
-def _test_root(A: Any, xp: ModuleType) -> tuple[Any, bool]:
-    """Return a factor ``R`` of ``A^T A`` (``R^T R``) and whether it is triangular.
-
-    ``R`` has the fewest rows possible.
-
-    With more test samples than columns the numpy backend uses the triangle of a
-    QR decomposition (half the work of a full square factor in the products of
-    :func:`_quadratic_terms`); other backends use the symmetric square root.
-    """
-    n_f, q = A.shape
-    if n_f <= q:
-        return A, False
-    if xp.name == "numpy":
-        with _single_blas_thread():
-            return np.linalg.qr(A, mode="r"), True
-    lam, Qm = _eigh(xp.matmul(xp.transpose(A), A), xp)
-    return xp.transpose(Qm * xp.sqrt(xp.clip(lam, 0.0, None))[None, :]), False
 
 
 def partitions_samples(
@@ -517,7 +400,7 @@ def cv_scores_batch(
         FtYa = _augmented_product(F, Yc, xp)
     total = None
     for st, FfYa in zip(stats, fold_products, strict=True):
-        yy_f = _column_sumsq(Yc[st.test], xp)
+        yy_f = column_sumsq(Yc[st.test], xp)
         if st.complement:
             Ca = FtYa - FfYa
         else:
@@ -528,7 +411,7 @@ def cv_scores_batch(
         P = xp.matmul(st.K_test, FfYa)
         L = xp.astype(xp.matmul(st.dmat, P * B), f64)
         m = xp.astype(xp.matmul(st.dmat_a, B), f64)
-        Q = _quadratic_form(st, B, xp)
+        Q = quadratic_form(st, B, xp)
         svar_y = xp.clip(yy_f - ys_f64**2 / n_f, 0.0, None)
         if score_func == "r2":
             c = ys_f64 / n_f
@@ -544,72 +427,6 @@ def cv_scores_batch(
             score = L / xp.sqrt(prod + (1.0 - ok)) * ok
         total = score if total is None else total + score
     return total / len(stats), FtYa[:q]
-
-
-def _quadratic_form(st: FoldStats, B: Any, xp: ModuleType) -> Any:
-    """``Q[j, t] = ||A diag(d_j) B[:, t]||^2`` for every alpha ``j``.
-
-    See :func:`_quadratic_parts`: two products for all alphas, plus the direct form
-    for clusters of close eigenvalues.
-    """
-    f64 = xp.float64
-    B64 = xp.astype(B, f64)
-    NB = xp.matmul(st.N, B64)
-    Q = xp.matmul(st.dmat64_2, B64 * NB)
-    Q = Q + xp.matmul(st.dmat64_sq_m, B64 * B64)
-    for sl, R, tri, dmat_t in st.blocks:
-        Q = Q + _quadratic_terms(R, tri, dmat_t, B[sl], xp)
-    return Q
-
-
-#: elements of the widest intermediate formed by :func:`_quadratic_terms`
-_MAX_ELEMENTS = 1 << 24
-
-
-def _quadratic_terms(
-    R: Any, triangular: bool, dmat_t: Any, B: Any, xp: ModuleType
-) -> Any:
-    """``Q[j, t] = ||R diag(dmat_t[:, j]) B[:, t]||^2`` for every alpha ``j``.
-
-    The diagonal scaling goes into ``R`` (q x q per alpha) rather than into ``B``
-    (q x n_batch). An upper-triangular ``R`` (numpy) uses BLAS ``trmm``: half the
-    multiplications of a general product. Otherwise several alphas share one
-    batched product of at most ``_MAX_ELEMENTS`` outputs.
-    """
-    n_alphas = dmat_t.shape[1]
-    n_batch = B.shape[1]
-    if triangular:
-        from scipy.linalg import get_blas_funcs
-
-        trmm = get_blas_funcs("trmm", (R, B))
-        Bt = B.T  # Fortran-ordered view: BLAS reads it without a copy
-        out = np.empty((n_alphas, n_batch))
-        for j in range(n_alphas):  # a handful of alphas, each one BLAS call
-            Ra = R * dmat_t[:, j][None, :]
-            z = trmm(1.0, Ra.T, Bt, side=1, lower=1)  # (R_j B)^T, Fortran order
-            out[j] = _column_sumsq(z.T, xp)
-        return out
-    r = R.shape[0]
-    chunk = max(1, _MAX_ELEMENTS // max(r * n_batch, 1))
-    parts = []
-    for j0 in range(0, n_alphas, chunk):
-        d = xp.transpose(dmat_t[:, j0 : j0 + chunk])  # (c, q)
-        z = xp.matmul(R[None, :, :] * d[:, None, :], B)  # (c, r, n_batch)
-        if xp.name == "numpy":
-            sq = np.einsum("kij,kij->kj", z, z)
-        else:
-            sq = xp.sum(z * z, axis=1)
-        parts.append(xp.astype(sq, xp.float64))
-    return parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=0)
-
-
-def _column_sumsq(z: Any, xp: ModuleType) -> Any:
-    """Sum of squares of each column, returned in float64."""
-    if xp.name == "numpy":
-        out = np.einsum("ij,ij->j", z, z)  # fused, no (r, n_batch) temporary
-    else:
-        out = xp.sum(z * z, axis=0)
-    return xp.astype(out, xp.float64)
 
 
 def select_alphas(scores: Any, alphas: np.ndarray, xp: ModuleType) -> Any:

@@ -254,7 +254,7 @@ def test_quadratic_terms_triangular_and_chunked_agree_with_direct(
 ):
     """``||A diag(d_j) b_t||^2`` three ways: direct, QR triangle + trmm, chunked."""
     from cogattn._core.backend import get_backend
-    from cogattn.encoders import _ridge_solvers
+    from cogattn.encoders import _ridge_quadratic
 
     xp = get_backend("numpy")
     A = rng.standard_normal((30, 8))
@@ -266,11 +266,13 @@ def test_quadratic_terms_triangular_and_chunked_agree_with_direct(
             for j in range(4)
         ]
     )
-    R, triangular = _ridge_solvers._test_root(A, xp)
+    R, triangular = _ridge_quadratic._test_root(A, xp)
     assert triangular and R.shape == (8, 8)
-    tri = _ridge_solvers._quadratic_terms(R.astype(dtype), True, dmat_t, B, xp)
-    monkeypatch.setattr(_ridge_solvers, "_MAX_ELEMENTS", 30 * 5)  # 1 alpha per product
-    chunked = _ridge_solvers._quadratic_terms(A.astype(dtype), False, dmat_t, B, xp)
+    tri = _ridge_quadratic._quadratic_terms(R.astype(dtype), True, dmat_t, B, xp)
+    monkeypatch.setattr(
+        _ridge_quadratic, "_MAX_ELEMENTS", 30 * 5
+    )  # 1 alpha per product
+    chunked = _ridge_quadratic._quadratic_terms(A.astype(dtype), False, dmat_t, B, xp)
     rtol = 1e-12 if dtype == np.float64 else 1e-5
     np.testing.assert_allclose(tri, direct, rtol=rtol)
     np.testing.assert_allclose(chunked, direct, rtol=rtol)
@@ -290,7 +292,7 @@ def test_folds_that_do_not_partition_give_the_same_scores(rng):
 
 
 def test_eigen_clusters_split_at_gaps():
-    from cogattn.encoders._ridge_solvers import eigen_clusters
+    from cogattn.encoders._ridge_quadratic import eigen_clusters
 
     s = np.array([0.0, 0.0, 1e-12, 1.0, 2.0, 2.0 + 1e-9, 3.0])
     got = [(c.start, c.stop) for c in eigen_clusters(s, rtol=1e-6)]
@@ -305,7 +307,7 @@ def test_partial_fraction_quadratic_form_with_degenerate_spectrum(rng, backend):
     from types import SimpleNamespace
 
     from cogattn._core.backend import get_backend
-    from cogattn.encoders import _ridge_solvers as rs
+    from cogattn.encoders import _ridge_quadratic as rs
 
     xp = get_backend(backend)
     s = np.array([0.0, 0.0, 1e-10, 0.5, 1.0, 1.0 + 1e-9, 3.0, 3.0, 40.0])
@@ -314,7 +316,7 @@ def test_partial_fraction_quadratic_form_with_degenerate_spectrum(rng, backend):
     alphas = np.logspace(-3, 7, 6)
     dmat = 1.0 / (s[None, :] + alphas[:, None])
     direct = np.stack([np.sum((A @ (d[:, None] * B)) ** 2, axis=0) for d in dmat])
-    N, m_single, blocks = rs._quadratic_parts(xp.asarray(A), xp.asarray(s), xp)
+    N, m_single, blocks = rs.quadratic_parts(xp.asarray(A), xp.asarray(s), xp)
     assert [(sl.start, sl.stop) for sl, _, _ in blocks] == [(0, 3), (4, 6), (6, 8)]
     st = SimpleNamespace(
         dmat64_2=xp.asarray(2.0 * dmat),
@@ -322,7 +324,7 @@ def test_partial_fraction_quadratic_form_with_degenerate_spectrum(rng, backend):
         N=N,
         blocks=[(sl, R, tri, xp.asarray(dmat[:, sl].T)) for sl, R, tri in blocks],
     )
-    got = xp.to_numpy(rs._quadratic_form(st, xp.asarray(B), xp))
+    got = xp.to_numpy(rs.quadratic_form(st, xp.asarray(B), xp))
     # rounding bound eps64 (s_max + alpha) / gap: 2e-9 at alpha = 1e7, gap 0.5
     np.testing.assert_allclose(got, direct, rtol=1e-8)
 
