@@ -29,7 +29,7 @@ from torch import nn
 
 from cogattn._core.errors import ValidationError
 from cogattn._core.seeding import check_random_state
-from cogattn._core.validation import check_int, check_option
+from cogattn._core.validation import check_int, check_option, check_positive
 
 __all__ = [
     "DIETS",
@@ -80,6 +80,12 @@ def render_shaded_scenes(
     n = check_int(n, "n", low=1)
     size = check_int(size, "size", low=16)
     check_option(diet, DIETS, "diet")
+    spread = check_positive(light_spread_deg, "light_spread_deg", strict=False)
+    if spread > 90:
+        raise ValidationError(
+            f"light_spread_deg must be between 0 and 90 degrees (the light stays "
+            f"above the horizon), got {light_spread_deg!r}"
+        )
     rng = check_random_state(rng)
     labels = rng.integers(0, 2, n)
     radius = rng.uniform(0.15 * size, 0.35 * size, n)
@@ -91,7 +97,7 @@ def render_shaded_scenes(
     dx = (xx[None] - cx[:, None, None]) / radius[:, None, None]
     dist_px = np.hypot(dy, dx) * radius[:, None, None]
     inside = np.clip(radius[:, None, None] - dist_px + 0.5, 0.0, 1.0)  # soft edge
-    theta = np.deg2rad(rng.uniform(-light_spread_deg, light_spread_deg, n))
+    theta = np.deg2rad(rng.uniform(-spread, spread, n))
     toward_light = (
         -np.cos(theta)[:, None, None] * dy + np.sin(theta)[:, None, None] * dx
     )

@@ -37,6 +37,10 @@ def test_bumps_are_bright_on_top():
 def test_bad_diet():
     with pytest.raises(ValidationError, match=r"invalid value for diet: 'sideways'"):
         render_shaded_scenes(4, 0, diet="sideways")
+    with pytest.raises(ValidationError, match=r"between 0 and 90 degrees"):
+        render_shaded_scenes(4, 0, light_spread_deg=120.0)
+    with pytest.raises(ValidationError, match=r"light_spread_deg"):
+        render_shaded_scenes(4, 0, light_spread_deg=-1.0)
 
 
 def test_small_net_shapes():
