@@ -23,7 +23,12 @@ from cogattn.search.model import EccentricitySearchModel, target_kernels
 from cogattn.search.pooling import eccentricity_pool
 from cogattn.search.search_inputs import check_search_inputs
 from cogattn.search.stimuli import make_trials
-from cogattn.search.topdown import combine_layers, correlate, self_response
+from cogattn.search.topdown import (
+    combine_layers,
+    correlate,
+    cosine_correlate,
+    self_response,
+)
 from cogattn.search.wta_ior import item_label_map
 
 
@@ -51,14 +56,16 @@ def naive_search(model, trials):
         for k in range(set_size + 1):
             feats = extractor.extract(x.images, list(layers))
             kernels = target_kernels(extractor, x.targets, layers)
+            cosine = model.similarity == "cosine"
+            corr = cosine_correlate if cosine else correlate
             resp = [
-                correlate(eccentricity_pool(feats[lay], fix, s, sl), ker)
+                corr(eccentricity_pool(feats[lay], fix, s, sl), ker)
                 for lay, s, sl, ker in zip(
                     layers, strides, slopes, kernels, strict=True
                 )
             ]
             energy = None
-            if model.layer_weighting == "self":
+            if model.layer_weighting == "self" and not cosine:
                 energy = [self_response(ker) for ker in kernels]
             att = combine_layers(resp, (h, w), smooth_px=smooth, self_responses=energy)
             att = att[0].to(torch.float64)

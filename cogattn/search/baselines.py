@@ -5,11 +5,12 @@ Every variant shares the winner-take-all and inhibition-of-return loop of
 
 ``eccnet``
     :class:`~cogattn.search.model.EccentricitySearchModel` (eccentricity pooling,
-    three layers).
+    cosine similarity, the backbone's default layers).
 ``no_eccentricity``
     The same without eccentricity pooling (uniform resolution).
 ``ivsn``
-    IVSN-like (Zhang et al. 2018): only the deepest layer, uniform resolution.
+    IVSN-like (Zhang et al. 2018): only the deepest layer, uniform resolution, and
+    IVSN's raw (dot-product) correlation of the target's features with the scene's.
 ``pixel_matching``
     Normalised cross-correlation of the target image with the raw scene.
 ``saliency``
@@ -203,6 +204,7 @@ def make_search_model(variant: str, *, seed: Any = None, **kwargs: Any) -> Any:
         if layers is None and isinstance(backbone, str) and backbone in DEFAULT_LAYERS:
             layers = DEFAULT_LAYERS[backbone][-1:]
         slopes = None if layers is None else (0.0,) * len(layers)
+        kwargs.setdefault("similarity", "dot")
         return EccentricitySearchModel(
             eccentricity=False, layers=layers, slopes=slopes, **kwargs
         )

@@ -9,7 +9,8 @@ six-paradigm table per variant next to the human slopes of Gupta et al. (2021).
 Parameters of a task (``params``): ``paradigm`` (one of the six), ``variant`` (one of
 :data:`~cogattn.search.baselines.VARIANTS`), and optionally ``n_trials`` (30),
 ``stimulus_seed`` (0: every variant sees the same displays), ``px_per_degree``
-(30), ``device`` (None: CUDA when present).
+(30), ``device`` (None: CUDA when present), ``cue`` (``"display"``: the target as
+drawn in each display, eccNET's protocol; ``"upright"``: its upright drawing).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def run_paradigm(
     seed: Any = None,
     px_per_degree: float = 30.0,
     model: Any = None,
+    cue: str = "display",
     **model_kwargs: Any,
 ) -> dict[str, Any]:
     """Run one model variant on both conditions and all set sizes of a paradigm.
@@ -60,6 +62,11 @@ def run_paradigm(
         Pixels per degree of visual angle of the displays.
     model : object | None
         A ready searcher (with ``search``); built from ``variant`` when None.
+    cue : {"display", "upright"}
+        The target image given to the searcher: the target as drawn in each
+        display (``trials.targets``, eccNET's protocol) or its upright drawing
+        (``trials.target``; differs only where items are turned: intersection and
+        T vs L).
     **model_kwargs
         Passed to :func:`cogattn.search.baselines.make_search_model`.
 
@@ -81,6 +88,7 @@ def run_paradigm(
     from cogattn.search.stimuli import make_trials
 
     check_option(paradigm, PARADIGMS, "paradigm")
+    check_option(cue, ("display", "upright"), "cue")
     n_trials = check_int(n_trials, "n_trials", low=1)
     stimulus_seed = check_int(stimulus_seed, "stimulus_seed", low=0)
     if model is None:
@@ -99,8 +107,9 @@ def run_paradigm(
                 seed=_cell_seed(stimulus_seed, paradigm, condition, set_size),
                 px_per_degree=px_per_degree,
             )
+            target = trials.targets if cue == "display" else trials.target
             res = model.search(
-                trials.images, trials.target, trials.target_masks, trials.item_boxes
+                trials.images, target, trials.target_masks, trials.item_boxes
             )
             out[f"fix_{condition}_{set_size}"] = float(res.n_fixations.mean())
             out[f"found_{condition}_{set_size}"] = float(res.found.mean())
@@ -200,6 +209,7 @@ class SearchAsymmetry:
             stimulus_seed=params.get("stimulus_seed", 0),
             seed=rng,
             px_per_degree=params.get("px_per_degree", 30.0),
+            cue=params.get("cue", "display"),
             device=params.get("device"),
         )
 

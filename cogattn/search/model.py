@@ -20,18 +20,18 @@ eccNET's: the ReLU6 outputs read right after the last block of each of the strid
 (``final`` = ``features.18``, 1280 channels at stride 32); see
 :data:`~cogattn.features.mobilenet_v2.MOBILENET_V2_INNER_STRIDES`. They keep eccNET's
 slopes (0.07, 0.16, 0.32, shallow to deep) and their own ``deg2px = 30 / stride``
-feature pixels per degree. Because the layers' raw responses are on different
-scales (channel counts and magnitudes differ), each layer's weight in the mix is its
-maximal response divided by the target's self-response at that layer
-(``layer_weighting="self"``; eccNET's raw maximal response is ``"max"``).
+feature pixels per degree.
 
-Measured on the six search-asymmetry paradigms (30 trials per cell, stimulus seed
-0, CPU), this default has the human polarity in 4 of 6 (curvature, lighting, T vs L,
-homogeneous orientation; intersection is about 0 and heterogeneous orientation is
-reversed), mean AI 0.456 (humans 6 of 6 and 0.564), against 3 of 6 and 0.240 for the
-signed block outputs weighted by raw peaks. In exploratory runs (10 trials) the
-eccNET-stride variant (expansions at strides 4, 8, 16), the depthwise ReLU6 outputs
-and two-layer mixes gave fewer human polarities.
+Similarity. eccNET correlates the raw VGG16 features of the target with the scene's.
+On MobileNetV2 the raw correlation is dominated by what every item (and the blank
+background) shares: at ``features.14.expand`` a vertical bar's kernel responds to
+bars tilted by 20 to 80 degrees within 3 % of its response to itself. The default
+top-down map is therefore the cosine similarity between the target's features and
+each window of the scene's pooled features (normalised cross-correlation in
+feature space, ``similarity="cosine"``), which puts every layer on the same [0, 1]
+scale (layers are then weighted by their peak similarity). The raw correlation is
+``similarity="dot"``, weighted by peak over the target's self-response
+(``layer_weighting="self"``) or by raw peak (``"max"``, eccNET).
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ from cogattn.search.topdown import (
     PooledCorrelation,
     combine_layers,
     correlate,
+    cosine_correlate,
     self_response,
 )
 from cogattn.search.wta_ior import SearchResult, run_search
@@ -76,8 +77,9 @@ DEFAULT_LAYERS: dict[str, tuple[str, ...]] = {
 @functools.lru_cache(maxsize=4)
 def _cached_backbone(name: str, weights: str, device: str) -> Any:
     from cogattn.features import load_backbone
+    from cogattn.features.fusion import fuse_batchnorm
 
-    return load_backbone(name, weights=weights, device=device)
+    return fuse_batchnorm(load_backbone(name, weights=weights, device=device))
 
 
 def _border_value(img: torch.Tensor) -> torch.Tensor:
@@ -116,7 +118,22 @@ def target_kernels(
     Returns
     -------
     kernels : list of torch.Tensor of shape (m, C_l, kh_l, kw_l)
+        ``m = 1`` when every target image is the same (one shared kernel); the
+        backbone sees each distinct target image once.
     """
+    if targets.shape[0] > 1:  # one backbone pass per distinct target image
+        flat = targets.reshape(targets.shape[0], -1)
+        unique, inverse = torch.unique(flat, dim=0, return_inverse=True)
+        if unique.shape[0] < targets.shape[0]:
+            kernels = target_kernels(
+                extractor,
+                unique.reshape(-1, *targets.shape[1:]),
+                layers,
+                context_px=context_px,
+            )
+            if unique.shape[0] == 1:  # one kernel, shared by every trial
+                return kernels
+            return [k[inverse] for k in kernels]
     th, tw = targets.shape[-2:]
     bg = _border_value(targets)
     pad = (context_px, context_px, context_px, context_px)
@@ -172,6 +189,11 @@ class EccentricitySearchModel:
         How the layers' maps are weighted before mixing: by their maximal response
         divided by the target's self-response at the layer (``"self"``: a common
         scale across layers) or by the raw maximal response (``"max"``, eccNET).
+    similarity : {"cosine", "dot"}
+        Top-down map of each layer: cosine similarity of the target's features with
+        each window of the scene's (pooled) features, or their raw correlation
+        (eccNET). ``layer_weighting`` applies to ``"dot"``; cosine maps are
+        weighted by their peak similarity.
     """
 
     def __init__(
@@ -188,6 +210,7 @@ class EccentricitySearchModel:
         context_px: int = 32,
         batch_size: int = 16,
         layer_weighting: str = "self",
+        similarity: str = "cosine",
     ) -> None:
         self.backbone = backbone
         self.weights = weights
@@ -201,6 +224,7 @@ class EccentricitySearchModel:
         self.context_px = context_px
         self.batch_size = batch_size
         self.layer_weighting = layer_weighting
+        self.similarity = similarity
 
     # ------------------------------------------------------------------ set-up
     def _setup(self) -> tuple[Any, tuple[str, ...], tuple[float, ...], torch.device]:
@@ -211,6 +235,7 @@ class EccentricitySearchModel:
         check_int(self.context_px, "context_px", low=0)
         check_int(self.batch_size, "batch_size", low=1)
         check_option(self.layer_weighting, ("self", "max"), "layer_weighting")
+        check_option(self.similarity, ("dot", "cosine"), "similarity")
         if self.max_fixations is not None:
             check_int(self.max_fixations, "max_fixations", low=1)
         if isinstance(self.backbone, str):
@@ -272,11 +297,17 @@ class EccentricitySearchModel:
         if self.layer_weighting == "self":
             energy = [self_response(k) for k in kernels]
 
+        cosine = self.similarity == "cosine"
+        if cosine:  # every kernel's similarity with itself is 1
+            energy = None
         if not self.eccentricity:
-            resp = [correlate(m, k) for m, k in zip(maps, kernels, strict=True)]
+            corr = cosine_correlate if cosine else correlate
+            resp = [corr(m, k) for m, k in zip(maps, kernels, strict=True)]
             return combine_layers(resp, shape, smooth_px=smooth, self_responses=energy)
         layer_fns = [
-            PooledCorrelation(m, k, s, sl, px_per_degree=self.px_per_degree)
+            PooledCorrelation(
+                m, k, s, sl, px_per_degree=self.px_per_degree, cosine=cosine
+            )
             for m, k, s, sl in zip(maps, kernels, strides, slopes, strict=True)
         ]
 

@@ -42,7 +42,9 @@ Drawing choices (not fixed by the published table; chosen here and kept constant
   crossing it (two T junctions). Both items have the same box and the same ink;
 - T vs L: 5.5 x 5.5 deg letters drawn with 0.5 deg strokes;
 - intersection and T vs L: each display item is turned by a random multiple of
-  90 deg; the target image is upright (rotation 0);
+  90 deg; the target image ``target`` is upright (rotation 0) and the per-display
+  cue ``targets`` is the display's target as turned there (the search cue of the
+  published eccNET stimuli, which show the model the very item it looks for);
 - orientation: bars 2 deg long and 0.3 deg wide; tilts are measured from vertical,
   positive clockwise (the top leans right).
 """

@@ -60,6 +60,11 @@ class SearchTrials:
         The target as shown to the observer: one item, upright and centred on the
         background, in a patch the size of one grid cell (``h = w =
         round(H / grid)``). The same for every trial of a condition.
+    targets : numpy.ndarray of shape (n_trials, h, w), float32
+        The target as drawn in each display (the same patch as ``target``, turned
+        like the display's target item): the search cue of eccNET's protocol, where
+        the model is shown the very item it looks for. Equal to ``target`` in every
+        trial of the paradigms whose items are not turned.
     target_masks : numpy.ndarray of shape (n_trials, H, W), bool
         The grid cell holding the target (the region where a fixation finds it).
     item_boxes : numpy.ndarray of shape (n_trials, set_size, 4), int64
@@ -86,6 +91,7 @@ class SearchTrials:
 
     images: np.ndarray
     target: np.ndarray
+    targets: np.ndarray
     target_masks: np.ndarray
     item_boxes: np.ndarray
     target_index: np.ndarray
@@ -238,10 +244,15 @@ def make_trials(
     target = np.full((cell_px, cell_px), BACKGROUND, dtype=np.float32)
     o = (cell_px - p) // 2
     target[o : o + p, o : o + p] = items.patches[target_image_kind]
+    targets = np.repeat(target[None], n_trials, axis=0)
+    targets[:, o : o + p, o : o + p] = items.patches[
+        kinds[np.arange(n_trials), target_index]
+    ]
 
     return SearchTrials(
         images=images,
         target=target,
+        targets=targets,
         target_masks=target_masks,
         item_boxes=item_boxes,
         target_index=target_index.astype(np.int64),

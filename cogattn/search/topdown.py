@@ -29,6 +29,7 @@ __all__ = [
     "PooledCorrelation",
     "combine_layers",
     "correlate",
+    "cosine_correlate",
     "gaussian_smooth",
     "minmax_normalise",
     "self_response",
@@ -70,6 +71,41 @@ def correlate(x: torch.Tensor, kernels: torch.Tensor) -> torch.Tensor:
         x.reshape(1, n * c, h, w), kernels.to(x.dtype), padding=pad, groups=n
     )
     return out[0]
+
+
+def _window_norm(x: torch.Tensor, kh: int, kw: int) -> torch.Tensor:
+    """Norm of every ``C x kh x kw`` window of ``x`` (n, C, h, w), zero-padded."""
+    energy = x.pow(2).sum(1, keepdim=True)
+    ones = torch.ones(1, 1, kh, kw, dtype=x.dtype, device=x.device)
+    return F.conv2d(energy, ones, padding=(kh // 2, kw // 2))[:, 0].clamp_min(0).sqrt()
+
+
+def _kernel_norm(kernels: torch.Tensor) -> torch.Tensor:
+    return kernels.flatten(1).norm(dim=1)[:, None, None]
+
+
+def cosine_correlate(x: torch.Tensor, kernels: torch.Tensor) -> torch.Tensor:
+    """Cosine similarity of each kernel with every window of its map ("same" size).
+
+    :func:`correlate` divided by the norm of the kernel and of the ``C x kh x kw``
+    window of ``x`` under it: normalised cross-correlation in feature space, in
+    [-1, 1] ([0, 1] for non-negative features). Windows with no energy give 0.
+
+    Parameters
+    ----------
+    x : torch.Tensor of shape (n, C, h, w)
+        Search feature maps.
+    kernels : torch.Tensor of shape (n, C, kh, kw) or (1, C, kh, kw)
+        Target feature patches (odd ``kh`` and ``kw``).
+
+    Returns
+    -------
+    similarity : torch.Tensor of shape (n, h, w)
+    """
+    num = correlate(x, kernels)
+    kh, kw = kernels.shape[-2:]
+    den = _window_norm(x, kh, kw) * _kernel_norm(kernels.to(x.dtype))
+    return torch.where(den > 0, num / den.clamp_min(1e-30), torch.zeros_like(num))
 
 
 def minmax_normalise(a: torch.Tensor) -> torch.Tensor:
@@ -200,6 +236,11 @@ class PooledCorrelation:
         Image pixels per degree.
     fft_above : int
         Kernel offsets (``kh * kw``) above which the correlation uses FFTs.
+    cosine : bool
+        Divide the correlation by the norms of the kernel and of the pooled window
+        under it (:func:`cosine_correlate` of the pooled maps). The window norms need
+        the pooled features themselves, so the features are also pooled when the
+        projected maps carry the correlation.
     """
 
     def __init__(
@@ -211,6 +252,7 @@ class PooledCorrelation:
         *,
         px_per_degree: float = 30.0,
         fft_above: int = 25,
+        cosine: bool = False,
     ) -> None:
         n, c, h, w = x.shape
         kh, kw = kernels.shape[-2:]
@@ -218,6 +260,13 @@ class PooledCorrelation:
             raise ValidationError(f"kernel sizes must be odd, got {kh} x {kw}")
         self.projected = kh * kw < c
         self.kernels = kernels.to(x.dtype)
+        self.cosine = cosine
+        self.kernel_norm = _kernel_norm(self.kernels) if cosine else None
+        self.feature_pool = None
+        if cosine and self.projected:
+            self.feature_pool = EccentricityPooling(
+                x, stride, slope, px_per_degree=px_per_degree
+            )
         if self.projected:
             if kernels.shape[0] == 1:
                 y = torch.einsum("nchw,cuv->nuvhw", x, self.kernels[0])
@@ -239,6 +288,19 @@ class PooledCorrelation:
     def __call__(self, fixations: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
         """Responses (m, h, w) of trials ``index`` (m,) at ``fixations`` (m, 2) px."""
         pooled = self.pool(fixations, index)
+        out = self._correlation(pooled, index)
+        if not self.cosine:
+            return out
+        feats = (
+            pooled if self.feature_pool is None else self.feature_pool(fixations, index)
+        )
+        kh, kw = self.kernels.shape[-2:]
+        knorm = self.kernel_norm
+        knorm = knorm if knorm.shape[0] == 1 else knorm[index]
+        den = _window_norm(feats, kh, kw) * knorm
+        return torch.where(den > 0, out / den.clamp_min(1e-30), torch.zeros_like(out))
+
+    def _correlation(self, pooled: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
         if self.projected:
             kh, kw = self.shift.shape[-2:]
             out = F.conv2d(pooled, self.shift, padding=(kh // 2, kw // 2))

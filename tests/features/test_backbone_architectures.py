@@ -117,3 +117,32 @@ def test_inverted_residual_shortcut_only_when_shapes_agree():
     expected = [False, False, True, False, True, True, False, True, True, True,
                 False, True, True, False, True, True, False]  # fmt: skip
     assert uses == expected
+
+
+def test_fused_batchnorm_computes_the_same_features():
+    from cogattn.features import load_backbone
+    from cogattn.features.fusion import fuse_batchnorm
+
+    torch.manual_seed(0)
+    fx = load_backbone("mobilenet_v2", weights="random")
+    for m in fx.modules():  # non-trivial running statistics and affine terms
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.2, 0.2)
+    fused = fuse_batchnorm(fx)
+    n_bn = sum(isinstance(m, torch.nn.BatchNorm2d) for m in fused.modules())
+    assert n_bn == 0
+    assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in fx.modules()) == 52
+    x = torch.rand(2, 3, 64, 80)
+    layers = ["features.3", "features.13", "final"]
+    want, got = fx.extract(x, layers), fused.extract(x, layers)
+    for layer in layers:
+        torch.testing.assert_close(got[layer], want[layer], rtol=1e-4, atol=1e-5)
+    # the module names (and so the feature taps) are unchanged
+    assert set(dict(fused.named_modules())) == set(dict(fx.named_modules()))
+    from cogattn._core.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=r"torch\.nn\.Module"):
+        fuse_batchnorm("mobilenet_v2")

@@ -110,6 +110,8 @@ def test_variant_factory():
     ivsn = make_search_model("ivsn")
     assert isinstance(ivsn, EccentricitySearchModel)
     assert ivsn.layers == ("final",) and ivsn.eccentricity is False
+    assert ivsn.similarity == "dot"
+    assert make_search_model("eccnet").similarity == "cosine"
     assert make_search_model("no_eccentricity").eccentricity is False
     with pytest.raises(ValidationError, match=r"invalid value for variant: 'ecc'"):
         make_search_model("ecc")

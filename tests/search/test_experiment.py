@@ -109,3 +109,8 @@ def test_six_paradigms_main_model():
     assert table.loc["orientation_homogeneous", "polarity_match"]
     assert rep.measured["n_polarity_match"] >= 3
     assert rep.measured["mean_ai"] > 0.35
+
+
+def test_unknown_cue_is_refused():
+    with pytest.raises(ValidationError, match="cue"):
+        run_paradigm("lighting", "chance", n_trials=1, cue="rotated")

@@ -439,3 +439,25 @@ def test_resolution_too_low():
         make_trials("curvature", "easy", 3, 1, seed=0, px_per_degree=5)
     with pytest.raises(ValidationError, match="px_per_degree must be a finite number"):
         make_trials("curvature", "easy", 3, 1, seed=0, px_per_degree=-30)
+
+
+@pytest.mark.parametrize("paradigm", PARADIGMS)
+def test_per_display_cue_is_the_display_target(trials_by_cell, paradigm):
+    for condition in CONDITIONS:
+        tr = trials_by_cell[paradigm, condition]
+        p = item_set(paradigm, tr.px_per_degree).size
+        o = (tr.target.shape[0] - p) // 2
+        assert tr.targets.shape == (tr.n_trials, *tr.target.shape)
+        assert tr.targets.dtype == np.float32
+        for t in range(tr.n_trials):
+            cue = tr.targets[t]
+            np.testing.assert_array_equal(
+                cue[o : o + p, o : o + p], _crop(tr, t, tr.target_index[t])
+            )
+            rest = cue.copy()
+            rest[o : o + p, o : o + p] = BACKGROUND
+            assert np.all(rest == BACKGROUND)
+        turned = paradigm in ("intersection", "t_vs_l")
+        same = np.all(tr.targets == tr.target[None], axis=(1, 2))
+        # items are turned only in the two letter-like paradigms
+        assert same.all() != turned or tr.n_trials == 1
