@@ -41,6 +41,7 @@ from cogattn.search.stimuli import (
 _LAZY = {
     "EccentricitySearchModel": "cogattn.search.model",
     "DEFAULT_LAYERS": "cogattn.search.model",
+    "THREE_STAGE_LAYERS": "cogattn.search.model",
     "SearchResult": "cogattn.search.wta_ior",
     "run_search": "cogattn.search.wta_ior",
     "EccentricityPooling": "cogattn.search.pooling",

@@ -6,8 +6,11 @@ Every variant shares the winner-take-all and inhibition-of-return loop of
 ``eccnet``
     :class:`~cogattn.search.model.EccentricitySearchModel` (eccentricity pooling,
     cosine similarity, the backbone's default layers).
+``eccnet_three_layers``
+    The same with eccNET's three-stage mix of layers (strides 8, 16 and 32 on
+    MobileNetV2, :data:`~cogattn.search.model.THREE_STAGE_LAYERS`).
 ``no_eccentricity``
-    The same without eccentricity pooling (uniform resolution).
+    The main model without eccentricity pooling (uniform resolution).
 ``ivsn``
     IVSN-like (Zhang et al. 2018): only the deepest layer, uniform resolution, and
     IVSN's raw (dot-product) correlation of the target's features with the scene's.
@@ -26,13 +29,18 @@ from typing import Any
 
 import torch
 
+from cogattn._core.errors import ValidationError
 from cogattn._core.seeding import check_random_state
 from cogattn._core.validation import check_int, check_option, check_positive
 from cogattn.search.baseline_maps import (
     normalized_cross_correlation,
     spectral_residual_saliency,
 )
-from cogattn.search.model import DEFAULT_LAYERS, EccentricitySearchModel
+from cogattn.search.model import (
+    DEFAULT_LAYERS,
+    THREE_STAGE_LAYERS,
+    EccentricitySearchModel,
+)
 from cogattn.search.search_inputs import check_search_inputs, resolve_device
 from cogattn.search.wta_ior import SearchResult, item_label_map, run_search
 
@@ -47,6 +55,7 @@ __all__ = [
 #: Names of the model variants, the main model first.
 VARIANTS: tuple[str, ...] = (
     "eccnet",
+    "eccnet_three_layers",
     "no_eccentricity",
     "ivsn",
     "pixel_matching",
@@ -195,6 +204,16 @@ def make_search_model(variant: str, *, seed: Any = None, **kwargs: Any) -> Any:
     """
     check_option(variant, VARIANTS, "variant")
     if variant == "eccnet":
+        return EccentricitySearchModel(**kwargs)
+    if variant == "eccnet_three_layers":
+        backbone = kwargs.get("backbone", "mobilenet_v2")
+        if "layers" not in kwargs and isinstance(backbone, str):
+            if backbone not in THREE_STAGE_LAYERS:
+                raise ValidationError(
+                    f"backbone {backbone!r} has no three-stage layers; pass layers "
+                    f"(backbones with them: {', '.join(THREE_STAGE_LAYERS)})"
+                )
+            kwargs["layers"] = THREE_STAGE_LAYERS[backbone]
         return EccentricitySearchModel(**kwargs)
     if variant == "no_eccentricity":
         return EccentricitySearchModel(eccentricity=False, **kwargs)

@@ -104,7 +104,12 @@ def test_chance_is_seeded_and_uniform():
 
 
 def test_variant_factory():
-    assert VARIANTS[0] == "eccnet" and len(VARIANTS) == 6
+    assert VARIANTS[0] == "eccnet" and len(VARIANTS) == 7
+    assert make_search_model("eccnet").layers is None  # the backbone's default
+    three = make_search_model("eccnet_three_layers")
+    assert three.layers == ("features.7.expand", "features.14.expand", "final")
+    with pytest.raises(ValidationError, match="no three-stage layers"):
+        make_search_model("eccnet_three_layers", backbone="vgg16")
     assert isinstance(make_search_model("saliency"), SaliencySearch)
     assert isinstance(make_search_model("chance", seed=1), ChanceSearch)
     ivsn = make_search_model("ivsn")

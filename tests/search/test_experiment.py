@@ -98,19 +98,14 @@ def test_six_paradigms_main_model():
         rows.append(dict(paradigm=p, variant="eccnet", slope_easy=out["slope_easy"],
                          slope_hard=out["slope_hard"], ai=out["ai"]))  # fmt: skip
     rep = SearchAsymmetry.report(pd.DataFrame(rows))
-    # measured with MobileNetV2, post-ReLU6 taps features.7.expand, features.14.expand
-    # and final, self-response layer weights (30 trials, stimulus seed 0, CPU): AI
-    # curvature 0.99, lighting 0.92, intersection -0.05, T vs L 0.14, orientation
-    # homogeneous 1.00, heterogeneous -0.27: 4 of 6 polarities, mean AI 0.456;
+    # measured with MobileNetV2's final ReLU6 map, cosine similarity, per-display
+    # cues (30 trials, stimulus seed 0, CPU): AI curvature 0.94, lighting 0.41,
+    # intersection -0.09, T vs L 0.23, orientation homogeneous 0.86, heterogeneous
+    # 0.68: 5 of 6 polarities, mean AI 0.50 (seed 1: 4 of 6, T vs L -0.39);
     # humans: 6 and 0.564
     table = rep.tables["asymmetry_eccnet"]
-    assert table.loc["curvature", "polarity_match"]
-    assert table.loc["lighting", "polarity_match"]
-    assert table.loc["orientation_homogeneous", "polarity_match"]
-    assert rep.measured["n_polarity_match"] >= 3
-    assert rep.measured["mean_ai"] > 0.35
-
-
-def test_unknown_cue_is_refused():
-    with pytest.raises(ValidationError, match="cue"):
-        run_paradigm("lighting", "chance", n_trials=1, cue="rotated")
+    for paradigm in ("curvature", "lighting", "orientation_homogeneous",
+                     "orientation_heterogeneous"):  # fmt: skip
+        assert table.loc[paradigm, "polarity_match"], paradigm
+    assert rep.measured["n_polarity_match"] >= 4
+    assert rep.measured["mean_ai"] > 0.4
