@@ -314,12 +314,10 @@ class EccentricitySearchModel:
         smooth = self.smooth_deg * self.px_per_degree / finest
         shape = x.shape
         energy = None
-        if self.layer_weighting == "self":
-            energy = [self_response(k) for k in kernels]
-
         cosine = self.similarity == "cosine"
-        if cosine:  # every kernel's similarity with itself is 1
-            energy = None
+        # cosine maps need no self-response: every kernel's similarity to itself is 1
+        if self.layer_weighting == "self" and not cosine:
+            energy = [self_response(k) for k in kernels]
         if not self.eccentricity:
             corr = cosine_correlate if cosine else correlate
             resp = [corr(m, k) for m, k in zip(maps, kernels, strict=True)]

@@ -13,6 +13,9 @@ counts and feature magnitudes differ), so :func:`combine_layers` can first divid
 layer's maximal response by the target's *self-response* at that layer (the kernel
 correlated with itself, ``sum k**2``): the weight then measures how well the best
 match in the scene compares with the target itself, on a common scale for all layers.
+:func:`cosine_correlate` (and ``PooledCorrelation(cosine=True)``) divides instead every
+response by the norms of the kernel and of the scene window under it: normalised
+cross-correlation in feature space, already on a common [0, 1] scale.
 """
 
 from __future__ import annotations
