@@ -87,6 +87,14 @@ def _kernel_norm(kernels: torch.Tensor) -> torch.Tensor:
     return kernels.flatten(1).norm(dim=1)[:, None, None]
 
 
+def _cosine(
+    num: torch.Tensor, x: torch.Tensor, kernel_norm: torch.Tensor, kh: int, kw: int
+) -> torch.Tensor:
+    """Correlations ``num`` divided by window and kernel norms; 0 where either is 0."""
+    den = _window_norm(x, kh, kw) * kernel_norm
+    return torch.where(den > 0, num / den.clamp_min(1e-30), torch.zeros_like(num))
+
+
 def cosine_correlate(x: torch.Tensor, kernels: torch.Tensor) -> torch.Tensor:
     """Cosine similarity of each kernel with every window of its map ("same" size).
 
@@ -105,10 +113,8 @@ def cosine_correlate(x: torch.Tensor, kernels: torch.Tensor) -> torch.Tensor:
     -------
     similarity : torch.Tensor of shape (n, h, w)
     """
-    num = correlate(x, kernels)
     kh, kw = kernels.shape[-2:]
-    den = _window_norm(x, kh, kw) * _kernel_norm(kernels.to(x.dtype))
-    return torch.where(den > 0, num / den.clamp_min(1e-30), torch.zeros_like(num))
+    return _cosine(correlate(x, kernels), x, _kernel_norm(kernels.to(x.dtype)), kh, kw)
 
 
 def minmax_normalise(a: torch.Tensor) -> torch.Tensor:
@@ -300,8 +306,7 @@ class PooledCorrelation:
         kh, kw = self.kernels.shape[-2:]
         knorm = self.kernel_norm
         knorm = knorm if knorm.shape[0] == 1 else knorm[index]
-        den = _window_norm(feats, kh, kw) * knorm
-        return torch.where(den > 0, out / den.clamp_min(1e-30), torch.zeros_like(out))
+        return _cosine(out, feats, knorm, kh, kw)
 
     def _correlation(self, pooled: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
         if self.projected:
