@@ -146,3 +146,22 @@ def test_fused_batchnorm_computes_the_same_features():
 
     with pytest.raises(ValidationError, match=r"torch\.nn\.Module"):
         fuse_batchnorm("mobilenet_v2")
+
+
+def test_channels_last_computes_the_same_features_and_returns_nchw():
+    from cogattn.features import load_backbone
+
+    torch.manual_seed(1)
+    fx = load_backbone("mobilenet_v2", weights="random")
+    x = torch.rand(2, 3, 64, 80)
+    layers = ["features.7.expand", "features.13", "final"]
+    want = fx.extract(x, layers)
+    assert fx.use_channels_last() is fx
+    conv = fx.backbone.features[0][0].weight
+    assert conv.is_contiguous(memory_format=torch.channels_last)
+    got = fx.extract(x, layers)
+    for layer in layers:
+        assert got[layer].is_contiguous()
+        torch.testing.assert_close(got[layer], want[layer], rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(fx.classify(x), fx.use_channels_last(False).classify(x))
+    assert fx.backbone.features[0][0].weight.is_contiguous()
