@@ -210,8 +210,9 @@ class FeatureExtractor(nn.Module):
     def use_channels_last(self, enabled: bool = True) -> FeatureExtractor:
         """Run the backbone in channels-last (NHWC) memory layout, or back in NCHW.
 
-        Convolutions on CPU run faster on channels-last tensors (MobileNetV2 on
-        615x615 displays: about 1.6 times, see ``benchmarks/bench_search.py``).
+        Convolutions on CPU run faster on channels-last tensors: MobileNetV2 on
+        615x615 search displays, with BatchNorm folded, takes 0.48 times as long as
+        the plain network (``benchmarks/bench_features.py``, one thread).
         Results are the same up to float rounding, and :meth:`extract` still
         returns ordinary (NCHW-contiguous) tensors.
 
