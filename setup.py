@@ -28,7 +28,7 @@ setup(
     package_data={"cogattn": ["py.typed", "search/data/*.csv", "features/*.txt"]},
     install_requires=[
         "numpy>=1.24",
-        "scipy>=1.10",
+        "scipy>=1.15",
         "numba>=0.58",
         "torch>=2.1",
         "mne>=1.6",

@@ -9,7 +9,8 @@
 - :mod:`cogattn.search.baselines`: no eccentricity pooling, single top layer
   (IVSN-like), pixel matching, spectral-residual saliency, chance.
 - :mod:`cogattn.search.analysis`: fixations to reaction times, search slopes, asymmetry
-  index, the human reference table.
+  index, the human reference table; :mod:`cogattn.search.asymmetry_ci`: bootstrap
+  intervals of the asymmetry index.
 - :mod:`cogattn.search.diet`: the training-diet experiment (lighting prior).
 
 The numpy parts (stimuli, analysis) import without torch; the model names load torch
@@ -30,6 +31,7 @@ from cogattn.search.analysis import (
     plot_asymmetry,
     search_slopes,
 )
+from cogattn.search.asymmetry_ci import asymmetry_index_ci
 from cogattn.search.stimuli import (
     PARADIGMS,
     SearchTrials,
@@ -59,6 +61,7 @@ __all__ = [
     "PARADIGMS",
     "SearchTrials",
     "asymmetry_index",
+    "asymmetry_index_ci",
     "asymmetry_table",
     "cumulative_found_rate",
     "fixations_to_rt",

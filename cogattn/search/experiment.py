@@ -73,7 +73,9 @@ def run_paradigm(
     Returns
     -------
     out : dict
-        Scalars ``slope_easy``, ``slope_hard`` (ms/item), ``ai``, ``found_rate``,
+        Scalars ``slope_easy``, ``slope_hard`` (ms/item), ``ai``, its 95 %
+        bootstrap interval ``ai_low``, ``ai_high`` and ``p_reversed`` (see
+        :func:`~cogattn.search.asymmetry_ci.asymmetry_index_ci`), ``found_rate``,
         ``fix_<condition>_<set size>`` (mean fixations) and
         ``found_<condition>_<set size>``, and per-trial arrays ``n_fixations``,
         ``found``, ``set_size``, ``hard`` (1 for the hard condition), ``rt`` (ms).
@@ -83,6 +85,7 @@ def run_paradigm(
         fixations_to_rt,
         search_slopes,
     )
+    from cogattn.search.asymmetry_ci import asymmetry_index_ci
     from cogattn.search.baselines import make_search_model
     from cogattn.search.paradigms import PARADIGMS, get_spec
     from cogattn.search.stimuli import make_trials
@@ -126,6 +129,8 @@ def run_paradigm(
     out["slope_easy"] = float(slopes["easy"])
     out["slope_hard"] = float(slopes["hard"])
     out["ai"] = float(asymmetry_index(slopes["easy"], slopes["hard"]))
+    ci = asymmetry_index_ci(rt, arrays["set_size"], arrays["hard"], seed=stimulus_seed)
+    out.update({k: ci[k] for k in ("ai_low", "ai_high", "p_reversed")})
     out["found_rate"] = float(arrays["found"].mean())
     out.update(arrays)
     out["rt"] = rt
@@ -146,6 +151,9 @@ def asymmetry_report_table(table: Any) -> Any:
     out : pandas.DataFrame
         Indexed by (variant, paradigm), with the model's slopes (ms/item) and AI, the
         human ones, and ``polarity_match`` (the model's AI has the human sign).
+        When ``table`` has the bootstrap columns ``ai_low``, ``ai_high`` and
+        ``p_reversed`` they are kept, with ``polarity_reliable``: the whole
+        interval lies on the human side of 0.
     """
     import pandas as pd
 
@@ -159,17 +167,23 @@ def asymmetry_report_table(table: Any) -> Any:
         )
     ref = load_human_reference().set_index("paradigm")
     order = {p: i for i, p in enumerate(ref.index)}
-    df = table[sorted(need)].copy()
+    optional = [c for c in ("ai_low", "ai_high", "p_reversed") if c in table.columns]
+    df = table[sorted(need) + optional].copy()
     df = df.groupby(["variant", "paradigm"], sort=False).mean().reset_index()
     for col in ("human_slope_easy", "human_slope_hard", "human_ai"):
         df[col] = ref.loc[df["paradigm"], col].to_numpy()
     df["polarity_match"] = np.sign(df["ai"]) == np.sign(df["human_ai"])
+    if "ai_low" in df.columns:  # the whole interval on the human side of 0
+        df["polarity_reliable"] = np.where(
+            df["human_ai"] > 0, df["ai_low"] > 0, df["ai_high"] < 0
+        )
     df["_order"] = df["paradigm"].map(order)
     df = df.sort_values(["variant", "_order"]).drop(columns="_order")
-    cols = ["slope_easy", "slope_hard", "ai", "human_slope_easy", "human_slope_hard"]
-    return pd.DataFrame(
-        df.set_index(["variant", "paradigm"])[[*cols, "human_ai", "polarity_match"]]
-    )
+    cols = ["slope_easy", "slope_hard", "ai", *optional[:2]]
+    cols += ["human_slope_easy", "human_slope_hard", "human_ai", "polarity_match"]
+    if "ai_low" in df.columns:
+        cols += ["polarity_reliable", *optional[2:]]
+    return pd.DataFrame(df.set_index(["variant", "paradigm"])[cols])
 
 
 def _figure(table: Any) -> Any:
@@ -217,8 +231,9 @@ class SearchAsymmetry:
     def report(results: Any) -> ReportContent:
         """Tables per variant, mean AI per variant, polarity matches of the main model.
 
-        ``measured``: ``n_polarity_match`` and ``mean_ai`` of the main variant
-        (``eccnet``, else the first one), ``mean_ai_<variant>`` of every variant.
+        ``measured``: ``n_polarity_match``, ``mean_ai`` and (with bootstrap
+        columns) ``n_polarity_reliable`` of the main variant (``eccnet``, else the
+        first one), ``mean_ai_<variant>`` of every variant.
         """
         table = getattr(results, "table", results)
         if "variant" not in table.columns:
@@ -226,15 +241,22 @@ class SearchAsymmetry:
         full = asymmetry_report_table(table)
         variants = list(dict.fromkeys(full.index.get_level_values(0)))
         main = "eccnet" if "eccnet" in variants else variants[0]
-        per_variant = full.groupby(level=0, sort=False).agg(
-            mean_ai=("ai", "mean"),
-            n_polarity_match=("polarity_match", "sum"),
-            n_paradigms=("ai", "size"),
-        )
+        aggs = {
+            "mean_ai": ("ai", "mean"),
+            "n_polarity_match": ("polarity_match", "sum"),
+            "n_paradigms": ("ai", "size"),
+        }
+        if "polarity_reliable" in full.columns:
+            aggs["n_polarity_reliable"] = ("polarity_reliable", "sum")
+        per_variant = full.groupby(level=0, sort=False).agg(**aggs)
         measured: dict[str, float] = {
             "n_polarity_match": float(per_variant.loc[main, "n_polarity_match"]),
             "mean_ai": float(per_variant.loc[main, "mean_ai"]),
         }
+        if "n_polarity_reliable" in per_variant.columns:
+            measured["n_polarity_reliable"] = float(
+                per_variant.loc[main, "n_polarity_reliable"]
+            )
         for v in variants:
             measured[f"mean_ai_{v}"] = float(per_variant.loc[v, "mean_ai"])
         tables = {f"asymmetry_{v}": full.xs(v, level=0) for v in variants}
@@ -245,6 +267,11 @@ class SearchAsymmetry:
             "polarity, "
             f"mean AI {measured['mean_ai']:.3f} (humans 0.564)."
         )
+        if "n_polarity_reliable" in measured:
+            text += (
+                f" In {measured['n_polarity_reliable']:.0f} of them the 95 % "
+                "bootstrap interval of the AI excludes 0."
+            )
         return ReportContent(
             tables=tables,
             figures={"asymmetry_index": _figure(full)},

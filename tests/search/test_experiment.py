@@ -28,6 +28,7 @@ def test_trial_chance_lighting_is_seeded():
     a = SearchAsymmetry.trial(params, np.random.default_rng(1))
     b = SearchAsymmetry.trial(params, np.random.default_rng(1))
     assert a["ai"] == b["ai"] and a["slope_easy"] == b["slope_easy"]
+    assert a["ai_low"] == b["ai_low"] and -1 <= a["ai_low"] <= a["ai_high"] <= 1
     assert a["n_fixations"].shape == (2 * 3 * 4,)
     assert set(np.unique(a["set_size"])) == {1, 6, 12}
     # set size 1: the only item is the target, found at the first fixation
@@ -77,6 +78,24 @@ def test_report_on_hand_made_table():
     assert set(rep.figures) == {"asymmetry_index"}
     with pytest.raises(ValidationError, match=r"missing column\(s\) \['ai'\]"):
         asymmetry_report_table(pd.DataFrame(rows).drop(columns="ai"))
+
+
+def test_report_counts_reliable_polarities_from_the_intervals():
+    base = dict(variant="eccnet", slope_easy=1.0, slope_hard=3.0, ai=0.5, ai_high=0.9)
+    rows = [
+        dict(base, paradigm=p, ai_low=low, p_reversed=pr)
+        for p, low, pr in (
+            ("curvature", 0.2, 0.0),
+            ("lighting", -0.3, 0.2),
+            ("intersection", 0.01, 0.01),
+        )
+    ]
+    rep = SearchAsymmetry.report(pd.DataFrame(rows))
+    table = rep.tables["asymmetry_eccnet"]
+    assert table["polarity_reliable"].tolist() == [True, False, True]
+    assert {"ai_low", "ai_high", "p_reversed"} <= set(table.columns)
+    assert rep.measured["n_polarity_reliable"] == 2
+    assert "bootstrap interval" in rep.text
 
 
 def test_spec_loads():
