@@ -103,7 +103,8 @@ def asymmetry_index_ci(
 
     point = float(statistic(*cells))
     if all(np.ptp(cell) == 0 for cell in cells):  # no spread: nothing to resample
-        return {"ai": point, "ai_low": point, "ai_high": point, "p_reversed": 0.0}
+        reversed_ = float(point < 0)
+        return {"ai": point, "ai_low": point, "ai_high": point, "p_reversed": reversed_}
     res = bootstrap(
         cells,
         statistic,

@@ -69,6 +69,10 @@ def test_no_spread_gives_a_point_interval():
     out = asymmetry_index_ci(rt, size, hard)
     assert out["ai_low"] == out["ai_high"] == pytest.approx(0.5)
     assert out["p_reversed"] == 0.0
+    rt, size, hard = _trials(np.random.default_rng(0), 30.0, 10.0, 0.0)
+    out = asymmetry_index_ci(rt, size, hard)
+    assert out["ai_low"] == out["ai_high"] == pytest.approx(-0.5)
+    assert out["p_reversed"] == 1.0
 
 
 @settings(max_examples=25, deadline=None)
