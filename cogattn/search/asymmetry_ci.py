@@ -60,8 +60,8 @@ def asymmetry_index_ci(
     -------
     out : dict
         ``ai`` (the index on all trials), ``ai_low`` and ``ai_high`` (the interval)
-        and ``p_reversed`` (fraction of resamples whose index is below 0, i.e. with
-        the polarity opposite to humans').
+        and ``p_reversed`` (fraction of resamples whose index is below 0: with
+        ``hard`` the condition harder for humans, the reverse of their polarity).
 
     Raises
     ------
