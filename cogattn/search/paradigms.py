@@ -25,7 +25,13 @@ paradigm                          easy / hard (target among distractors)  set si
 
 Drawing choices (not fixed by the published table; chosen here and kept constant):
 
-- grey background 0.5, black ink 0.0;
+- contrast polarity of the published eccNET stimuli: white strokes on black for
+  curvature, black strokes on white for intersection, T vs L and both orientation
+  paradigms (:attr:`ParadigmSpec.background` and :attr:`ParadigmSpec.ink`). The
+  lighting discs lie on mid grey, their mean luminance, so that only the direction
+  of the shading tells the discs from each other and from the background (eccNET's
+  displays put them on a dark ground, 27/255; the scenes of the training-diet
+  experiment, :mod:`cogattn.search.diet`, are grey too);
 - curvature: vertical strokes 1.6 deg tall and 0.1 deg wide; the curved one is a
   circular arc bulging right with a depth (sagitta) of 0.32 deg;
 - lighting: discs 1.04 deg across whose luminance runs linearly from 0 on the dark
@@ -67,9 +73,7 @@ from cogattn.search._shapes import (
 )
 
 __all__ = [
-    "BACKGROUND",
     "CONDITIONS",
-    "INK",
     "PARADIGMS",
     "ItemSet",
     "ParadigmSpec",
@@ -78,10 +82,6 @@ __all__ = [
     "paradigm_info",
 ]
 
-#: Luminance of the background, in [0, 1].
-BACKGROUND = 0.5
-#: Luminance of line strokes, in [0, 1].
-INK = 0.0
 #: The two conditions, named by their difficulty for humans.
 CONDITIONS = ("easy", "hard")
 
@@ -108,6 +108,11 @@ class ParadigmSpec:
         Description of the condition easy for humans.
     hard : str
         Description of the condition hard for humans.
+    background : float
+        Luminance of the background, in [0, 1].
+    ink : float
+        Luminance of line strokes, in [0, 1] (the lighting discs are shaded
+        instead, from 0 on their dark edge to 1 on their bright edge).
     """
 
     name: str
@@ -118,6 +123,8 @@ class ParadigmSpec:
     set_sizes: tuple[int, ...]
     easy: str
     hard: str
+    background: float
+    ink: float
 
 
 _SPECS: dict[str, ParadigmSpec] = {
@@ -125,20 +132,22 @@ _SPECS: dict[str, ParadigmSpec] = {
     for s in (
         ParadigmSpec("curvature", 1, 11.3, 6, 1.6, (8, 16, 32),
                      "curved line among straight lines",
-                     "straight line among curved lines"),
+                     "straight line among curved lines", 0.0, 1.0),
         ParadigmSpec("lighting", 2, 6.6, 4, 1.04, (1, 6, 12),
                      "disc bright at the top among discs bright at the bottom",
-                     "disc bright on the left among discs bright on the right"),
+                     "disc bright on the left among discs bright on the right",
+                     0.5, 0.0),
         ParadigmSpec("intersection", 3, 20.5, 3, 5.5, (3, 6, 9),
-                     "non-cross among crosses", "cross among non-crosses"),
+                     "non-cross among crosses", "cross among non-crosses", 1.0, 0.0),
         ParadigmSpec("t_vs_l", 4, 20.5, 3, 5.5, (3, 6, 9),
-                     "T among Ls", "L among Ts"),
+                     "T among Ls", "L among Ts", 1.0, 0.0),
         ParadigmSpec("orientation_homogeneous", 5, 11.3, 4, 2.0, (1, 4, 8, 12),
                      "20 deg tilted bar among vertical bars",
-                     "vertical bar among 20 deg tilted bars"),
+                     "vertical bar among 20 deg tilted bars", 1.0, 0.0),
         ParadigmSpec("orientation_heterogeneous", 6, 11.3, 4, 2.0, (1, 4, 8, 12),
                      "vertical bar among bars tilted +-40, +-60, +-80 deg",
-                     "20 deg tilted bar among bars tilted +-40, +-60, +-80 deg"),
+                     "20 deg tilted bar among bars tilted +-40, +-60, +-80 deg",
+                     1.0, 0.0),
     )
 }  # fmt: skip
 
@@ -204,23 +213,33 @@ def _rotated_extent(length: float, width: float, angle_deg: float) -> np.ndarray
     return np.array([h, w])
 
 
-def _draw(coverages: list[np.ndarray], value: np.ndarray | float = INK) -> np.ndarray:
+def _draw(
+    coverages: list[np.ndarray],
+    spec: ParadigmSpec,
+    value: np.ndarray | float | None = None,
+) -> np.ndarray:
+    """Union of ``coverages`` in ``value`` (default the ink) on the background."""
     cov = np.max(np.stack(coverages), axis=0)
-    return (BACKGROUND + cov * (value - BACKGROUND)).astype(np.float32)
+    ink = spec.ink if value is None else value
+    return (spec.background + cov * (ink - spec.background)).astype(np.float32)
 
 
-def _curvature(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
+def _curvature(
+    ppd: float, spec: ParadigmSpec
+) -> tuple[list[np.ndarray], list[str], list, dict]:
     chord, width, sagitta = 1.6 * ppd, 0.1 * ppd, 0.32 * ppd
     p = _patch_size(chord)
     c = ((p - 1) / 2, (p - 1) / 2)
-    straight = _draw([rectangle_coverage((p, p), c, chord, width)])
-    curved = _draw([arc_coverage((p, p), c, chord, sagitta, width)])
+    straight = _draw([rectangle_coverage((p, p), c, chord, width)], spec)
+    curved = _draw([arc_coverage((p, p), c, chord, sagitta, width)], spec)
     ext = [[chord, width], [chord, sagitta + width]]
     roles = {"easy": ((1,), 1, (0,)), "hard": ((0,), 0, (1,))}
     return [straight, curved], ["straight", "curved"], ext, roles
 
 
-def _lighting(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
+def _lighting(
+    ppd: float, spec: ParadigmSpec
+) -> tuple[list[np.ndarray], list[str], list, dict]:
     diameter = 1.04 * ppd
     r = 0.5 * diameter
     p = _patch_size(diameter)
@@ -240,7 +259,7 @@ def _lighting(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
         "bright_right": dx,
     }
     names = list(shades)
-    patches = [_draw([cov], shade(v)) for v in shades.values()]
+    patches = [_draw([cov], spec, shade(v)) for v in shades.values()]
     ext = [[diameter, diameter]] * 4
     roles = {"easy": ((0,), 0, (1,)), "hard": ((2,), 2, (3,))}
     return patches, names, ext, roles
@@ -261,14 +280,18 @@ def _quarter_turns(
     return patches, names
 
 
-def _intersection(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
+def _intersection(
+    ppd: float, spec: ParadigmSpec
+) -> tuple[list[np.ndarray], list[str], list, dict]:
     size, width = 5.5 * ppd, 0.5 * ppd
     p = _patch_size(size)
     m = (p - 1) / 2
     top, left = m - 0.5 * size, m - 0.5 * size
     y_high, y_low = top + 0.35 * size, top + 0.65 * size
     stem = rectangle_coverage((p, p), (m, m), size, width)
-    cross = _draw([stem, rectangle_coverage((p, p), (y_high, m), size, width, 90.0)])
+    cross = _draw(
+        [stem, rectangle_coverage((p, p), (y_high, m), size, width, 90.0)], spec
+    )
     # half bars run from an outer edge to the stem's axis: they overlap the stem
     # rather than abut it, so no antialiasing seam shows at the junction
     half = 0.5 * size
@@ -279,7 +302,8 @@ def _intersection(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
             rectangle_coverage(
                 (p, p), (y_low, left + size - 0.5 * half), half, width, 90.0
             ),
-        ]
+        ],
+        spec,
     )
     patches, names = _quarter_turns([("cross", cross), ("non_cross", non_cross)])
     ext = [[size, size]] * 8
@@ -288,7 +312,9 @@ def _intersection(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
     return patches, names, ext, roles
 
 
-def _t_vs_l(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
+def _t_vs_l(
+    ppd: float, spec: ParadigmSpec
+) -> tuple[list[np.ndarray], list[str], list, dict]:
     size, width = 5.5 * ppd, 0.5 * ppd
     p = _patch_size(size)
     m = (p - 1) / 2
@@ -297,7 +323,8 @@ def _t_vs_l(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
         [
             rectangle_coverage((p, p), (top + 0.5 * width, m), size, width, 90.0),
             rectangle_coverage((p, p), (m, m), size, width),
-        ]
+        ],
+        spec,
     )
     letter_l = _draw(
         [
@@ -305,7 +332,8 @@ def _t_vs_l(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
             rectangle_coverage(
                 (p, p), (top + size - 0.5 * width, m), size, width, 90.0
             ),
-        ]
+        ],
+        spec,
     )
     patches, names = _quarter_turns([("T", letter_t), ("L", letter_l)])
     ext = [[size, size]] * 8
@@ -314,31 +342,39 @@ def _t_vs_l(ppd: float) -> tuple[list[np.ndarray], list[str], list, dict]:
     return patches, names, ext, roles
 
 
-def _bars(angles: tuple[float, ...], ppd: float) -> tuple[list, list, list, int]:
+def _bars(
+    angles: tuple[float, ...], ppd: float, spec: ParadigmSpec
+) -> tuple[list, list, list, int]:
     length, width = 2.0 * ppd, 0.3 * ppd
     p = _patch_size(math.hypot(length, width))
     c = ((p - 1) / 2, (p - 1) / 2)
-    patches = [_draw([rectangle_coverage((p, p), c, length, width, a)]) for a in angles]
+    patches = [
+        _draw([rectangle_coverage((p, p), c, length, width, a)], spec) for a in angles
+    ]
     names = [f"tilt{a:+g}" for a in angles]
     ext = [_rotated_extent(length, width, a).tolist() for a in angles]
     return patches, names, ext, p
 
 
-def _orientation_homogeneous(ppd: float) -> tuple[list, list, list, dict]:
-    patches, names, ext, _ = _bars((0.0, 20.0), ppd)
+def _orientation_homogeneous(
+    ppd: float, spec: ParadigmSpec
+) -> tuple[list, list, list, dict]:
+    patches, names, ext, _ = _bars((0.0, 20.0), ppd, spec)
     roles = {"easy": ((1,), 1, (0,)), "hard": ((0,), 0, (1,))}
     return patches, names, ext, roles
 
 
-def _orientation_heterogeneous(ppd: float) -> tuple[list, list, list, dict]:
+def _orientation_heterogeneous(
+    ppd: float, spec: ParadigmSpec
+) -> tuple[list, list, list, dict]:
     angles = (0.0, 20.0, -40.0, 40.0, -60.0, 60.0, -80.0, 80.0)
-    patches, names, ext, _ = _bars(angles, ppd)
+    patches, names, ext, _ = _bars(angles, ppd, spec)
     mixed = (2, 3, 4, 5, 6, 7)
     roles = {"easy": ((0,), 0, mixed), "hard": ((1,), 1, mixed)}
     return patches, names, ext, roles
 
 
-_BUILDERS: dict[str, Callable[[float], tuple[list, list, list, dict]]] = {
+_BUILDERS: dict[str, Callable[[float, ParadigmSpec], tuple[list, list, list, dict]]] = {
     "curvature": _curvature,
     "lighting": _lighting,
     "intersection": _intersection,
@@ -368,7 +404,9 @@ def item_set(paradigm: str, px_per_degree: float) -> ItemSet:
     check_option(paradigm, PARADIGMS, "paradigm")
     key = (paradigm, float(px_per_degree))
     if key not in _ITEM_CACHE:
-        patches, names, ext, roles = _BUILDERS[paradigm](float(px_per_degree))
+        patches, names, ext, roles = _BUILDERS[paradigm](
+            float(px_per_degree), _SPECS[paradigm]
+        )
         arr = np.stack(patches).astype(np.float32)
         arr.setflags(write=False)
         extents = np.asarray(ext, dtype=np.float64)

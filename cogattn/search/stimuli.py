@@ -26,7 +26,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_int, check_option, check_positive
 from cogattn.search.paradigms import (
-    BACKGROUND,
     CONDITIONS,
     PARADIGMS,
     get_spec,
@@ -54,8 +53,8 @@ class SearchTrials:
     Parameters
     ----------
     images : numpy.ndarray of shape (n_trials, H, W), float32
-        Displays in ``[0, 1]`` on a grey (0.5) background; ``H = W =
-        round(field_deg * px_per_degree)``.
+        Displays in ``[0, 1]`` on the paradigm's background
+        (``ParadigmSpec.background``); ``H = W = round(field_deg * px_per_degree)``.
     target : numpy.ndarray of shape (h, w), float32
         The target as shown to the observer: one item, upright and centred on the
         background, in a patch the size of one grid cell (``h = w =
@@ -224,7 +223,7 @@ def make_trials(
     org_r = row0 + rng.integers(0, row1 - row0 - p + 1)
     org_c = col0 + rng.integers(0, col1 - col0 - p + 1)
 
-    images = np.full((n_trials, field_px, field_px), BACKGROUND, dtype=np.float32)
+    images = np.full((n_trials, field_px, field_px), spec.background, np.float32)
     # a writable view of every p x p window: one block copy per item, no overlap
     # since every patch lies inside its own cell
     windows = sliding_window_view(images, (p, p), axis=(1, 2), writeable=True)
@@ -241,7 +240,7 @@ def make_trials(
     item_centers = np.stack([org_r + half, org_c + half], axis=-1).astype(np.float64)
 
     cell_px = round(field_px / spec.grid)
-    target = np.full((cell_px, cell_px), BACKGROUND, dtype=np.float32)
+    target = np.full((cell_px, cell_px), spec.background, dtype=np.float32)
     o = (cell_px - p) // 2
     target[o : o + p, o : o + p] = items.patches[target_image_kind]
     targets = np.repeat(target[None], n_trials, axis=0)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cogattn import ValidationError
-from cogattn.search.paradigms import BACKGROUND, INK, get_spec, item_set
+from cogattn.search.paradigms import get_spec, item_set
 from cogattn.search.stimuli import (
     PARADIGMS,
     SearchTrials,
@@ -56,8 +56,8 @@ def test_shapes_dtypes_and_ranges(trials_by_cell, paradigm):
         assert tr.images.shape == (n, side, side)
         assert tr.images.dtype == np.float32
         assert tr.images.min() >= 0.0 and tr.images.max() <= 1.0
-        # the grey background dominates every display
-        assert np.median(tr.images) == pytest.approx(BACKGROUND)
+        # the background dominates every display
+        assert np.median(tr.images) == pytest.approx(spec.background)
         cell = round(side / spec.grid)
         assert tr.target.shape == (cell, cell) and tr.target.dtype == np.float32
         assert tr.target_masks.shape == (n, side, side)
@@ -79,9 +79,11 @@ def test_image_size_is_field_times_resolution(ppd):
         assert tr.images.shape[1:] == (round(spec.field_deg * ppd),) * 2
 
 
-def _ink_extent(patch: np.ndarray, axis: int) -> int:
+def _ink_extent(patch: np.ndarray, axis: int, paradigm: str) -> int:
     """Pixels more than half covered along ``axis`` (rows: 0, columns: 1)."""
-    inked = np.abs(patch - BACKGROUND) > 0.25  # half of the ink contrast
+    spec = get_spec(paradigm)
+    half = 0.5 * abs(spec.ink - spec.background)  # half of the ink contrast
+    inked = np.abs(patch - spec.background) > half
     idx = np.flatnonzero(inked.any(axis=1 - axis))
     return int(idx[-1] - idx[0] + 1)
 
@@ -99,19 +101,19 @@ def test_item_sizes_within_one_pixel(ppd):
         items = item_set(paradigm, ppd)
         for kind, (h, w) in kinds.items():
             patch = items.patches[items.kinds.index(kind)]
-            assert abs(_ink_extent(patch, 0) - h * ppd) <= 1, (paradigm, kind)
-            assert abs(_ink_extent(patch, 1) - w * ppd) <= 1, (paradigm, kind)
+            assert abs(_ink_extent(patch, 0, paradigm) - h * ppd) <= 1, kind
+            assert abs(_ink_extent(patch, 1, paradigm) - w * ppd) <= 1, kind
     # curved stroke: 1.6 deg tall; lighting discs: 1.04 deg across along the gradient
     items = item_set("curvature", ppd)
-    assert abs(_ink_extent(items.patches[1], 0) - 1.6 * ppd) <= 1
+    assert abs(_ink_extent(items.patches[1], 0, "curvature") - 1.6 * ppd) <= 1
     items = item_set("lighting", ppd)
-    assert abs(_ink_extent(items.patches[0], 0) - 1.04 * ppd) <= 1  # bright top
-    assert abs(_ink_extent(items.patches[2], 1) - 1.04 * ppd) <= 1  # bright left
+    assert abs(_ink_extent(items.patches[0], 0, "lighting") - 1.04 * ppd) <= 1  # top
+    assert abs(_ink_extent(items.patches[2], 1, "lighting") - 1.04 * ppd) <= 1  # left
 
 
-def _orientation_deg(patch: np.ndarray) -> float:
+def _orientation_deg(patch: np.ndarray, background: float) -> float:
     """Tilt from vertical (clockwise positive) from the ink's second moments."""
-    w = np.clip(BACKGROUND - patch, 0, None).astype(np.float64)
+    w = np.abs(patch.astype(np.float64) - background)
     rows, cols = np.indices(patch.shape)
     m = w.sum()
     r_bar, c_bar = (w * rows).sum() / m, (w * cols).sum() / m
@@ -125,9 +127,10 @@ def _orientation_deg(patch: np.ndarray) -> float:
 
 def test_bar_tilts_from_image_moments():
     items = item_set("orientation_heterogeneous", 30.0)
+    background = get_spec("orientation_heterogeneous").background
     expected = (0.0, 20.0, -40.0, 40.0, -60.0, 60.0, -80.0, 80.0)
     for patch, angle in zip(items.patches, expected, strict=True):
-        assert _orientation_deg(patch) == pytest.approx(angle, abs=0.5)
+        assert _orientation_deg(patch, background) == pytest.approx(angle, abs=0.5)
 
 
 @pytest.mark.parametrize("paradigm", PARADIGMS)
@@ -138,12 +141,13 @@ def test_item_patches_have_blank_border(paradigm):
         border = np.concatenate(
             [patches[:, 0], patches[:, -1], patches[:, :, 0], patches[:, :, -1]]
         )
-        assert np.all(border == np.float32(BACKGROUND))
+        assert np.all(border == np.float32(get_spec(paradigm).background))
 
 
 @pytest.mark.parametrize("paradigm", PARADIGMS)
 def test_items_inside_their_cells_without_overlap(trials_by_cell, paradigm):
     spec = get_spec(paradigm)
+    background = np.float32(spec.background)
     for condition in CONDITIONS:
         tr = trials_by_cell[paradigm, condition]
         items = item_set(paradigm, 30.0)
@@ -162,7 +166,7 @@ def test_items_inside_their_cells_without_overlap(trials_by_cell, paradigm):
                 # ink keeps at least one background pixel from the cell's edges:
                 # neighbouring items are >= 2 px apart
                 frame = np.concatenate([cell[0], cell[-1], cell[:, 0], cell[:, -1]])
-                assert np.all(frame == np.float32(BACKGROUND))
+                assert np.all(frame == background)
                 # the item is drawn intact (nothing overlaps it)
                 np.testing.assert_array_equal(
                     _crop(tr, t, i), items.patches[tr.item_kinds[t, i]]
@@ -170,7 +174,7 @@ def test_items_inside_their_cells_without_overlap(trials_by_cell, paradigm):
                 ctr = tr.item_centers[t, i]
                 assert r0 <= ctr[0] < r1 and c0 <= ctr[1] < c1
             # outside the occupied cells everything is background
-            assert np.all(tr.images[t][~covered] == np.float32(BACKGROUND))
+            assert np.all(tr.images[t][~covered] == background)
 
 
 @pytest.mark.parametrize("paradigm", PARADIGMS)
@@ -189,7 +193,7 @@ def test_exactly_one_target_and_its_mask(trials_by_cell, paradigm):
             mask = tr.target_masks[t]
             assert mask.sum() == (r1 - r0) * (c1 - c0)
             assert mask[r0:r1, c0:c1].all()
-            ink = tr.images[t] != np.float32(BACKGROUND)
+            ink = tr.images[t] != np.float32(get_spec(paradigm).background)
             # every inked pixel of the target is in the mask ...
             p = items.size
             tr0, tc0 = (tr.item_centers[t, tr.target_index[t]] - (p - 1) / 2).astype(
@@ -212,8 +216,9 @@ def test_target_image_is_the_canonical_target(trials_by_cell):
         p = items.size
         o = (tr.target.shape[0] - p) // 2
         rest = tr.target.copy()
-        rest[o : o + p, o : o + p] = BACKGROUND
-        assert np.all(rest == np.float32(BACKGROUND))
+        background = np.float32(get_spec(paradigm).background)
+        rest[o : o + p, o : o + p] = background
+        assert np.all(rest == background)
 
 
 @pytest.mark.parametrize("paradigm", ["curvature", "orientation_homogeneous"])
@@ -256,7 +261,8 @@ def test_rotated_items_swap_between_conditions(trials_by_cell, paradigm):
 
 def test_cross_and_non_cross_have_equal_ink():
     items = item_set("intersection", 30.0)
-    ink = (BACKGROUND - items.patches.astype(np.float64)).sum(axis=(1, 2))
+    spec = get_spec("intersection")
+    ink = np.abs(items.patches.astype(np.float64) - spec.background).sum(axis=(1, 2))
     cross, non_cross = (
         ink[items.kinds.index("cross0")],
         ink[items.kinds.index("non_cross0")],
@@ -269,7 +275,7 @@ def test_cross_and_non_cross_have_equal_ink():
     c = items.patches[items.kinds.index("cross0")][row]
     n = items.patches[items.kinds.index("non_cross0")][row]
     right = m + round(0.25 * 5.5 * 30)
-    assert c[right] == INK and n[right] == np.float32(BACKGROUND)
+    assert c[right] == spec.ink and n[right] == np.float32(spec.background)
 
 
 def test_lighting_hard_is_easy_turned_a_quarter(trials_by_cell):
@@ -305,7 +311,9 @@ def test_heterogeneous_orientation_shares_distractors():
 def test_antialiased_edges_take_intermediate_values(trials_by_cell):
     for paradigm in ("curvature", "lighting", "orientation_homogeneous"):
         img = trials_by_cell[paradigm, "easy"].images
-        inter = (img > INK + 0.05) & (img < BACKGROUND - 0.05)
+        spec = get_spec(paradigm)
+        lo, hi = sorted((spec.ink, spec.background))
+        inter = (img > lo + 0.05) & (img < hi - 0.05)
         assert inter.sum() > 50, paradigm
         # not just two levels: many distinct grey values along the edges
         assert np.unique(img).size > 20, paradigm
@@ -337,7 +345,7 @@ def test_set_size_counts_all_items():
     tr = make_trials("t_vs_l", "easy", 9, 2, seed=0)
     ink_cells = [
         sum(
-            np.any(tr.images[t, r0:r1, c0:c1] != np.float32(BACKGROUND))
+            np.any(tr.images[t, r0:r1, c0:c1] != np.float32(1.0))  # white ground
             for r0, c0, r1, c1 in tr.item_boxes[t]
         )
         for t in range(2)
@@ -455,9 +463,34 @@ def test_per_display_cue_is_the_display_target(trials_by_cell, paradigm):
                 cue[o : o + p, o : o + p], _crop(tr, t, tr.target_index[t])
             )
             rest = cue.copy()
-            rest[o : o + p, o : o + p] = BACKGROUND
-            assert np.all(rest == BACKGROUND)
+            background = np.float32(get_spec(paradigm).background)
+            rest[o : o + p, o : o + p] = background
+            assert np.all(rest == background)
         turned = paradigm in ("intersection", "t_vs_l")
         same = np.all(tr.targets == tr.target[None], axis=(1, 2))
         # items are turned only in the two letter-like paradigms
         assert same.all() != turned or tr.n_trials == 1
+
+
+def test_contrast_polarity_follows_the_published_stimuli():
+    """eccNET's stimuli: white strokes on black for curvature, black on white for
+    the line paradigms; the lighting discs lie on grey, their mean luminance."""
+    expected = {
+        "curvature": (0.0, 1.0),
+        "lighting": (0.5, 0.0),
+        "intersection": (1.0, 0.0),
+        "t_vs_l": (1.0, 0.0),
+        "orientation_homogeneous": (1.0, 0.0),
+        "orientation_heterogeneous": (1.0, 0.0),
+    }
+    for paradigm, (background, ink) in expected.items():
+        spec = get_spec(paradigm)
+        assert (spec.background, spec.ink) == (background, ink), paradigm
+        tr = make_trials(paradigm, "easy", 1, 1, seed=0)
+        patch = item_set(paradigm, 30.0).patches
+        if paradigm == "lighting":  # shaded from 0 to 1 around the grey
+            assert patch.min() < 0.05 and patch.max() > 0.95
+            assert patch.mean() == pytest.approx(background, abs=1e-3)
+        else:  # the strokes reach the ink luminance
+            assert np.isin(np.float32(ink), patch)
+        assert tr.images[0, 0, 0] == np.float32(background)

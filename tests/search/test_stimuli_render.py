@@ -13,7 +13,6 @@ from cogattn.search._shapes import (
     edge_coverage,
     rectangle_coverage,
 )
-from cogattn.search.paradigms import BACKGROUND, INK
 
 SETTINGS = settings(max_examples=40, deadline=None)
 SUB = 256  # supersampling reference: SUB x SUB points per pixel
@@ -75,11 +74,12 @@ def test_disc_area_matches_pi_r_squared(radius, cy, cx):
 
 def test_rendered_disc_mean_intensity_is_its_area():
     """A disc of ink on grey: mean intensity = grey + (ink - grey) * area / pixels."""
+    grey, ink = 0.5, 0.0
     radius, n = 15.6, 41
     cov = disc_coverage((n, n), (20.3, 19.8), radius)
-    img = BACKGROUND + cov * (INK - BACKGROUND)
-    expected = BACKGROUND + (INK - BACKGROUND) * np.pi * radius**2 / n**2
-    assert abs(img.mean() - expected) <= 0.01 * abs(expected - BACKGROUND)
+    img = grey + cov * (ink - grey)
+    expected = grey + (ink - grey) * np.pi * radius**2 / n**2
+    assert abs(img.mean() - expected) <= 0.01 * abs(expected - grey)
     # edge pixels are partly covered: intermediate grey levels, not a binary mask
     assert np.sum((cov > 0.05) & (cov < 0.95)) > 2 * np.pi * radius * 0.5
 
@@ -173,8 +173,9 @@ def test_tilted_bar_item_matches_scikit_image_polygon():
     from skimage.draw import polygon
     from skimage.transform import downscale_local_mean
 
-    from cogattn.search.paradigms import item_set
+    from cogattn.search.paradigms import get_spec, item_set
 
+    spec = get_spec("orientation_homogeneous")
     items = item_set("orientation_homogeneous", 30.0)
     patch = items.patches[items.kinds.index("tilt+20")].astype(np.float64)
     p, sup = items.size, 16
@@ -190,5 +191,6 @@ def test_tilted_bar_item_matches_scikit_image_polygon():
     )
     mask = np.zeros((p * sup, p * sup))
     mask[rr, cc] = 1.0
-    ref = BACKGROUND + downscale_local_mean(mask, (sup, sup)) * (INK - BACKGROUND)
+    cov = downscale_local_mean(mask, (sup, sup))
+    ref = spec.background + cov * (spec.ink - spec.background)
     assert np.abs(patch - ref).max() < 0.02
