@@ -26,10 +26,11 @@ Layers. eccNET mixes three stages (:data:`THREE_STAGE_LAYERS`, the
 ``eccnet_three_layers`` variant). On MobileNetV2 the shallower two reverse the
 configural asymmetries: alone, with cosine similarity, ``features.7.expand`` gives
 T vs L an AI of -0.73, ``features.14.expand`` -0.39 and ``final`` +0.14 (10 trials,
-stimulus seed 0). The default (:data:`DEFAULT_LAYERS`) is the deepest map alone, as
-in IVSN, with eccNET's eccentricity pooling; over stimulus seeds 0 and 1 (30 trials
-per cell) its summed distance to the human AIs is 1.48 and 2.16 against 2.44 and
-3.25 for the three-stage mix, and it is 2 to 3 times faster.
+stimulus seed 0, on mid-grey displays). The default (:data:`DEFAULT_LAYERS`) is the
+deepest map alone, as in IVSN, with eccNET's eccentricity pooling; on stimulus seed 0
+(30 trials per cell) its summed distance to the human AIs is 1.35 against 1.81 for
+the three-stage mix (1.48 and 2.44 on mid-grey displays, where seed 1 gave 2.16 and
+3.25), and it is 2 to 3 times faster.
 
 Similarity. eccNET correlates the raw VGG16 features of the target with the scene's.
 On MobileNetV2 the raw correlation is dominated by what every item (and the blank
