@@ -427,7 +427,8 @@ def paradigm_info(paradigm: str) -> dict[str, Any]:
     -------
     info : dict
         Keys: ``name``, ``experiment``, ``field_deg`` (degrees), ``grid`` (cells per
-        side), ``item_deg`` (degrees), ``set_sizes``, ``easy`` and ``hard``
+        side), ``item_deg`` (degrees), ``set_sizes``, ``background`` and ``ink``
+        (luminances in [0, 1]), ``easy`` and ``hard``
         (descriptions), ``human_slope_easy`` and ``human_slope_hard`` (ms/item),
         ``human_ai``, ``eccnet_slope_easy``, ``eccnet_slope_hard`` (ms/item),
         ``eccnet_ai``, ``reference`` (citation of the human data).
@@ -443,6 +444,8 @@ def paradigm_info(paradigm: str) -> dict[str, Any]:
         "grid": spec.grid,
         "item_deg": spec.item_deg,
         "set_sizes": spec.set_sizes,
+        "background": spec.background,
+        "ink": spec.ink,
         "easy": spec.easy,
         "hard": spec.hard,
     }

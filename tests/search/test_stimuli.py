@@ -375,6 +375,7 @@ def test_paradigm_info(paradigm):
     spec = get_spec(paradigm)
     assert info["field_deg"] == spec.field_deg and info["grid"] == spec.grid
     assert info["item_deg"] == spec.item_deg and info["set_sizes"] == spec.set_sizes
+    assert (info["background"], info["ink"]) == (spec.background, spec.ink)
     assert info["human_slope_hard"] > info["human_slope_easy"] > 0
     assert 0 < info["human_ai"] <= 1
     assert re.search(r"\((19|20)\d\d\)", info["reference"])  # a dated citation
