@@ -343,9 +343,10 @@ def test_positions_and_target_cells_vary_across_trials():
 
 def test_set_size_counts_all_items():
     tr = make_trials("t_vs_l", "easy", 9, 2, seed=0)
+    background = np.float32(get_spec("t_vs_l").background)
     ink_cells = [
         sum(
-            np.any(tr.images[t, r0:r1, c0:c1] != np.float32(1.0))  # white ground
+            np.any(tr.images[t, r0:r1, c0:c1] != background)
             for r0, c0, r1, c1 in tr.item_boxes[t]
         )
         for t in range(2)
