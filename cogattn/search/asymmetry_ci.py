@@ -7,7 +7,11 @@ trial-to-trial noise: the sign of the index is then not a property of the model 
 of the displays drawn. :func:`asymmetry_index_ci` says which is the case: it
 resamples the trials of every (condition, set size) cell independently (a
 stratified bootstrap, :func:`scipy.stats.bootstrap` with one sample per cell), refits
-both slopes and recomputes the index on every resample.
+both slopes and recomputes the index on every resample. When the two conditions of a
+set size were searched on the same layouts (``paired=True``, the displays of
+:func:`~cogattn.search.experiment.run_paradigm`), trial ``i`` of the easy cell and
+trial ``i`` of the hard cell are resampled together, which keeps the correlation
+between the two conditions that the shared layouts create.
 """
 
 from __future__ import annotations
@@ -30,6 +34,35 @@ def _slope(means: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return (centred * dx).sum(axis=-1) / (dx * dx).sum()
 
 
+def _paired_distribution(
+    cells: list[np.ndarray],
+    sizes: dict[bool, np.ndarray],
+    n_resamples: int,
+    seed: int | np.random.Generator | None,
+    statistic: Any,
+) -> np.ndarray:
+    """Bootstrap indices with the easy and hard trials of a set size drawn as pairs."""
+    if not np.array_equal(sizes[False], sizes[True]):
+        raise ValidationError(
+            "paired conditions need the same set sizes, got easy "
+            f"{sizes[False].tolist()} and hard {sizes[True].tolist()}"
+        )
+    k = sizes[False].size
+    easy, hard = cells[:k], cells[k:]
+    for s, e, h in zip(sizes[False], easy, hard, strict=True):
+        if e.size != h.size:
+            raise ValidationError(
+                f"paired conditions need as many trials in both cells of a set size; "
+                f"set size {s} has {e.size} easy and {h.size} hard trials"
+            )
+    rng = np.random.default_rng(seed)
+    # one index draw per set size, shared by its easy and hard cells
+    draws = [rng.integers(0, e.size, (n_resamples, e.size)) for e in easy]
+    samples = [e[i] for e, i in zip(easy, draws, strict=True)]
+    samples += [h[i] for h, i in zip(hard, draws, strict=True)]
+    return np.asarray(statistic(*samples, axis=-1))
+
+
 def asymmetry_index_ci(
     rt: Any,
     set_size: Any,
@@ -38,6 +71,7 @@ def asymmetry_index_ci(
     confidence: float = 0.95,
     n_resamples: int = 2000,
     seed: int | np.random.Generator | None = 0,
+    paired: bool = False,
 ) -> dict[str, float]:
     """Percentile bootstrap interval of the asymmetry index.
 
@@ -55,6 +89,11 @@ def asymmetry_index_ci(
         Bootstrap resamples.
     seed : int | numpy.random.Generator | None
         Seed of the resampling.
+    paired : bool
+        Whether the ``i``-th easy and the ``i``-th hard trial of each set size (in
+        the order given) were searched on the same layout; they are then resampled
+        as pairs. Needs the same set sizes in both conditions and the same number of
+        trials in the two cells of every set size.
 
     Returns
     -------
@@ -66,8 +105,9 @@ def asymmetry_index_ci(
     Raises
     ------
     ValidationError
-        On mismatched shapes, a condition with fewer than two set sizes, or a cell
-        with fewer than two trials.
+        On mismatched shapes, a condition with fewer than two set sizes, a cell
+        with fewer than two trials, or (``paired``) conditions that cannot be
+        paired.
     """
     from scipy.stats import bootstrap
 
@@ -105,6 +145,16 @@ def asymmetry_index_ci(
     if all(np.ptp(cell) == 0 for cell in cells):  # no spread: nothing to resample
         reversed_ = float(point < 0)
         return {"ai": point, "ai_low": point, "ai_high": point, "p_reversed": reversed_}
+    if paired:
+        dist = _paired_distribution(cells, sizes, n_resamples, seed, statistic)
+        alpha = (1.0 - float(confidence)) / 2.0
+        low, high = np.percentile(dist, [100 * alpha, 100 * (1 - alpha)])
+        return {
+            "ai": point,
+            "ai_low": float(low),
+            "ai_high": float(high),
+            "p_reversed": float(np.mean(dist < 0)),
+        }
     res = bootstrap(
         cells,
         statistic,

@@ -26,8 +26,9 @@ from cogattn.sim.registry import ReportContent, experiment
 __all__ = ["SearchAsymmetry", "asymmetry_report_table", "run_paradigm"]
 
 
-def _cell_seed(stimulus_seed: int, paradigm: str, condition: str, set_size: int) -> int:
-    words = [stimulus_seed, *paradigm.encode(), *condition.encode(), set_size]
+def _cell_seed(stimulus_seed: int, paradigm: str, set_size: int) -> int:
+    # no condition: the easy and hard displays of a set size share their layouts
+    words = [stimulus_seed, *paradigm.encode(), set_size]
     return int(np.random.SeedSequence(words).generate_state(1)[0])
 
 
@@ -107,7 +108,7 @@ def run_paradigm(
                 condition,
                 set_size,
                 n_trials,
-                seed=_cell_seed(stimulus_seed, paradigm, condition, set_size),
+                seed=_cell_seed(stimulus_seed, paradigm, set_size),
                 px_per_degree=px_per_degree,
             )
             target = trials.targets if cue == "display" else trials.target
@@ -129,7 +130,9 @@ def run_paradigm(
     out["slope_easy"] = float(slopes["easy"])
     out["slope_hard"] = float(slopes["hard"])
     out["ai"] = float(asymmetry_index(slopes["easy"], slopes["hard"]))
-    ci = asymmetry_index_ci(rt, arrays["set_size"], arrays["hard"], seed=stimulus_seed)
+    ci = asymmetry_index_ci(
+        rt, arrays["set_size"], arrays["hard"], seed=stimulus_seed, paired=True
+    )
     out.update({k: ci[k] for k in ("ai_low", "ai_high", "p_reversed")})
     out["found_rate"] = float(arrays["found"].mean())
     out.update(arrays)

@@ -203,10 +203,20 @@ def make_trials(
         )
 
     rng = np.random.default_rng(seed)
-    target_kinds, target_image_kind, distractor_kinds = items.roles[condition]
+    # the layout is drawn first, from the seed alone: both conditions of a seed share
+    # cells, jitter and target position (and the drawing variant of each item where
+    # the two conditions have as many variants), so they differ only in the items
     # random cells without replacement: the set_size smallest of n_cells keys
     cells = np.argsort(rng.random((n_trials, n_cells)), axis=1)[:, :set_size]
     target_index = rng.integers(0, set_size, size=n_trials)
+    cell_row, cell_col = np.divmod(cells, spec.grid)
+    row0, col0 = edges[cell_row], edges[cell_col]
+    row1, col1 = edges[cell_row + 1], edges[cell_col + 1]
+    # whole-pixel jitter, uniform over the positions that keep the patch in the cell
+    org_r = row0 + rng.integers(0, row1 - row0 - p + 1)
+    org_c = col0 + rng.integers(0, col1 - col0 - p + 1)
+
+    target_kinds, target_image_kind, distractor_kinds = items.roles[condition]
     is_target = np.arange(set_size)[None, :] == target_index[:, None]
     kinds = np.where(
         is_target,
@@ -215,13 +225,6 @@ def make_trials(
             rng.integers(0, len(distractor_kinds), (n_trials, set_size))
         ],
     ).astype(np.int64)
-
-    cell_row, cell_col = np.divmod(cells, spec.grid)
-    row0, col0 = edges[cell_row], edges[cell_col]
-    row1, col1 = edges[cell_row + 1], edges[cell_col + 1]
-    # whole-pixel jitter, uniform over the positions that keep the patch in the cell
-    org_r = row0 + rng.integers(0, row1 - row0 - p + 1)
-    org_c = col0 + rng.integers(0, col1 - col0 - p + 1)
 
     images = np.full((n_trials, field_px, field_px), spec.background, np.float32)
     # a writable view of every p x p window: one block copy per item, no overlap
@@ -281,8 +284,11 @@ def make_paradigm(
     n_trials_per_cell : int
         Displays per condition and set size (30-36 in the published experiments).
     seed : int
-        Non-negative root seed; each cell gets its own seed, derived with
-        :class:`numpy.random.SeedSequence` and stored in ``trials.seed``.
+        Non-negative root seed; each set size gets its own seed, derived with
+        :class:`numpy.random.SeedSequence` and stored in ``trials.seed``. The easy
+        and hard cells of a set size share it, hence their layouts: trial ``i`` of
+        the two conditions differs only in its items (common random numbers, which
+        take the layouts' variance out of the difference between conditions).
     px_per_degree : float
         Resolution in pixels per degree of visual angle.
 
@@ -296,11 +302,14 @@ def make_paradigm(
     n_trials_per_cell = check_int(n_trials_per_cell, "n_trials_per_cell", low=1)
     seed = _check_seed(seed)
     check_positive(px_per_degree, "px_per_degree")
-    cells = [(c, s) for c in CONDITIONS for s in spec.set_sizes]
-    children = np.random.SeedSequence(seed).spawn(len(cells))
-    seeds = [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
+    children = np.random.SeedSequence(seed).spawn(len(spec.set_sizes))
+    seeds = {
+        size: int(child.generate_state(1, dtype=np.uint32)[0])
+        for size, child in zip(spec.set_sizes, children, strict=True)
+    }
     # arguments are checked above, eagerly; displays are rendered one cell at a time
     return (
-        make_trials(paradigm, cond, size, n_trials_per_cell, cell_seed, px_per_degree)
-        for (cond, size), cell_seed in zip(cells, seeds, strict=True)
+        make_trials(paradigm, cond, size, n_trials_per_cell, seeds[size], px_per_degree)
+        for cond in CONDITIONS
+        for size in spec.set_sizes
     )

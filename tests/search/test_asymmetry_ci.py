@@ -36,6 +36,63 @@ def _numpy_bootstrap(rt, size, hard, n_resamples, rng):
     return np.asarray(asymmetry_index(fit, fit_h))
 
 
+def _paired_trials(rng, slope_easy, slope_hard, layout_sd, noise, n=30):
+    """Trials whose i-th easy and hard display of a set size share a layout effect."""
+    layout = layout_sd * rng.standard_normal((len(SIZES), n))
+    rt, size, hard = [], [], []
+    for h, slope in ((0, slope_easy), (1, slope_hard)):
+        for j, s in enumerate(SIZES):
+            rt.append(400 + slope * s + layout[j] + noise * rng.standard_normal(n))
+            size.append(np.full(n, s))
+            hard.append(np.full(n, h))
+    return np.concatenate(rt), np.concatenate(size), np.concatenate(hard)
+
+
+def _numpy_paired_bootstrap(rt, size, hard, n_resamples, rng):
+    """Pairs (easy i, hard i) of each set size resampled together, slopes refitted."""
+    x = np.array(SIZES, float)
+    means = np.empty((2, len(SIZES), n_resamples))
+    for j, s in enumerate(SIZES):
+        e, h = rt[(hard == 0) & (size == s)], rt[(hard == 1) & (size == s)]
+        idx = rng.integers(0, e.size, (n_resamples, e.size))
+        means[0, j], means[1, j] = e[idx].mean(1), h[idx].mean(1)
+    fit = np.polyfit(x, means[0], 1)[0]
+    fit_h = np.polyfit(x, means[1], 1)[0]
+    return np.asarray(asymmetry_index(fit, fit_h))
+
+
+def test_paired_interval_matches_an_independent_numpy_bootstrap():
+    rt, size, hard = _paired_trials(np.random.default_rng(5), 10.0, 25.0, 150.0, 40.0)
+    out = asymmetry_index_ci(rt, size, hard, n_resamples=4000, seed=3, paired=True)
+    ref = _numpy_paired_bootstrap(rt, size, hard, 4000, np.random.default_rng(4))
+    low, high = np.percentile(ref, [2.5, 97.5])
+    assert out["ai_low"] == pytest.approx(low, abs=0.05)
+    assert out["ai_high"] == pytest.approx(high, abs=0.05)
+    assert out["p_reversed"] == pytest.approx(np.mean(ref < 0), abs=0.02)
+
+
+def test_pairing_removes_the_shared_layout_variance():
+    # a layout effect common to both conditions widens the unpaired interval only
+    rt, size, hard = _paired_trials(np.random.default_rng(7), 10.0, 25.0, 150.0, 20.0)
+    unpaired = asymmetry_index_ci(rt, size, hard)
+    paired = asymmetry_index_ci(rt, size, hard, paired=True)
+    assert paired["ai"] == unpaired["ai"]
+    width = {k: v["ai_high"] - v["ai_low"] for k, v in (("u", unpaired), ("p", paired))}
+    assert width["p"] < 0.6 * width["u"]
+    assert paired["ai_low"] > 0 > unpaired["ai_low"]
+    assert paired["p_reversed"] < unpaired["p_reversed"]
+
+
+def test_paired_needs_matching_cells():
+    rt, size, hard = _paired_trials(np.random.default_rng(0), 10.0, 20.0, 50.0, 10.0)
+    keep = ~((hard == 1) & (size == 9) & (np.arange(rt.size) % 2 == 0))
+    with pytest.raises(ValidationError, match="set size 9 has 30 easy and 15 hard"):
+        asymmetry_index_ci(rt[keep], size[keep], hard[keep], paired=True)
+    keep = ~((hard == 1) & (size == 9))
+    with pytest.raises(ValidationError, match="same set sizes"):
+        asymmetry_index_ci(rt[keep], size[keep], hard[keep], paired=True)
+
+
 def test_point_estimate_is_the_index_of_the_fitted_slopes():
     rt, size, hard = _trials(np.random.default_rng(0), 10.0, 40.0, 50.0)
     out = asymmetry_index_ci(rt, size, hard)

@@ -360,7 +360,10 @@ def test_make_paradigm_yields_every_cell_reproducibly():
     assert [(b.condition, b.set_size) for b in batches] == [
         (c, s) for c in CONDITIONS for s in spec.set_sizes
     ]
-    assert len({b.seed for b in batches}) == len(batches)
+    # one seed per set size, shared by the two conditions
+    n_sizes = len(spec.set_sizes)
+    assert [b.seed for b in batches[:n_sizes]] == [b.seed for b in batches[n_sizes:]]
+    assert len({b.seed for b in batches}) == n_sizes
     again = list(make_paradigm("lighting", 3, seed=5))
     for a, b in zip(batches, again, strict=True):
         np.testing.assert_array_equal(a.images, b.images)
@@ -368,6 +371,36 @@ def test_make_paradigm_yields_every_cell_reproducibly():
         np.testing.assert_array_equal(a.images, redo.images)
     other = next(make_paradigm("lighting", 3, seed=6))
     assert not np.array_equal(other.images, batches[0].images)
+
+
+@pytest.mark.parametrize("paradigm", PARADIGMS)
+def test_conditions_of_a_seed_share_their_layouts(paradigm):
+    easy = make_trials(paradigm, "easy", 3, 6, seed=21)
+    hard = make_trials(paradigm, "hard", 3, 6, seed=21)
+    for name in ("item_boxes", "item_centers", "target_index", "target_masks"):
+        np.testing.assert_array_equal(getattr(easy, name), getattr(hard, name))
+    items = item_set(paradigm, 30.0)
+    roles = [items.roles[c] for c in CONDITIONS]
+    # where both conditions draw from as many variants, each item keeps its variant
+    if len(roles[0][0]) == len(roles[1][0]) and len(roles[0][2]) == len(roles[1][2]):
+        pos_e = _variant_positions(easy.item_kinds, easy.target_index, roles[0])
+        pos_h = _variant_positions(hard.item_kinds, hard.target_index, roles[1])
+        np.testing.assert_array_equal(pos_e, pos_h)
+    assert not np.array_equal(easy.images, hard.images)
+
+
+def _variant_positions(kinds, target_index, role):
+    """Each item's index within its role's list of drawings (target or distractor)."""
+    target_kinds, _, distractor_kinds = role
+    is_target = np.arange(kinds.shape[1])[None, :] == target_index[:, None]
+    t_pos = {k: i for i, k in enumerate(target_kinds)}
+    d_pos = {k: i for i, k in enumerate(distractor_kinds)}
+    return np.array(
+        [
+            [t_pos[k] if t else d_pos[k] for k, t in zip(row, flags, strict=True)]
+            for row, flags in zip(kinds.tolist(), is_target.tolist(), strict=True)
+        ]
+    )
 
 
 @pytest.mark.parametrize("paradigm", PARADIGMS)
