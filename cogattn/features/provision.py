@@ -14,7 +14,6 @@ when the package is absent, or the copy is not possible, it says so and exits 0.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from cogattn.features.weights import (
     cached_checkpoint_path,
     file_sha256,
+    find_package_file,
     hash_prefix_from_name,
 )
 
@@ -56,18 +56,8 @@ def find_packaged_checkpoint(package: str = OFFLINE_PACKAGE) -> Path | None:
     path : pathlib.Path | None
         The ``.pth`` file, or ``None`` when the package or the file is absent.
     """
-    try:
-        spec = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
     name = os.path.basename(MOBILENET_V2_URL)
-    for root in spec.submodule_search_locations:
-        candidate = Path(root) / "weights" / name
-        if candidate.is_file():
-            return candidate
-    return None
+    return find_package_file(package, Path("weights") / name)
 
 
 def _hash_ok(path: Path, prefix: str | None) -> bool:

