@@ -9,6 +9,9 @@ Every variant shares the winner-take-all and inhibition-of-return loop of
 ``eccnet_three_layers``
     The same with eccNET's three-stage mix of layers (strides 8, 16 and 32 on
     MobileNetV2, :data:`~cogattn.search.model.THREE_STAGE_LAYERS`).
+``eccnet_efficientnet``
+    The main model on another ImageNet CNN, EfficientNet-Lite0 (its final ReLU6
+    map, stride 32): how much of each asymmetry belongs to the backbone.
 ``no_eccentricity``
     The main model without eccentricity pooling (uniform resolution).
 ``ivsn``
@@ -56,6 +59,7 @@ __all__ = [
 VARIANTS: tuple[str, ...] = (
     "eccnet",
     "eccnet_three_layers",
+    "eccnet_efficientnet",
     "no_eccentricity",
     "ivsn",
     "pixel_matching",
@@ -215,6 +219,14 @@ def make_search_model(variant: str, *, seed: Any = None, **kwargs: Any) -> Any:
                 )
             kwargs["layers"] = THREE_STAGE_LAYERS[backbone]
         return EccentricitySearchModel(**kwargs)
+    if variant == "eccnet_efficientnet":
+        if "backbone" in kwargs:
+            raise ValidationError(
+                "variant 'eccnet_efficientnet' fixes the backbone "
+                "(efficientnet_lite0); use variant 'eccnet' with backbone="
+                f"{kwargs['backbone']!r} instead"
+            )
+        return EccentricitySearchModel(backbone="efficientnet_lite0", **kwargs)
     if variant == "no_eccentricity":
         return EccentricitySearchModel(eccentricity=False, **kwargs)
     if variant == "ivsn":

@@ -104,8 +104,13 @@ def test_chance_is_seeded_and_uniform():
 
 
 def test_variant_factory():
-    assert VARIANTS[0] == "eccnet" and len(VARIANTS) == 7
+    assert VARIANTS[0] == "eccnet" and len(VARIANTS) == 8
     assert make_search_model("eccnet").layers is None  # the backbone's default
+    eff = make_search_model("eccnet_efficientnet")
+    assert eff.backbone == "efficientnet_lite0" and eff.layers is None
+    assert eff.eccentricity is True and eff.similarity == "cosine"
+    with pytest.raises(ValidationError, match="fixes the backbone"):
+        make_search_model("eccnet_efficientnet", backbone="vgg16")
     three = make_search_model("eccnet_three_layers")
     assert three.layers == ("features.7.expand", "features.14.expand", "final")
     with pytest.raises(ValidationError, match="no three-stage layers"):

@@ -118,26 +118,27 @@ def test_six_paradigms_main_model():
         rows.append(dict(paradigm=p, variant="eccnet", **{k: out[k] for k in keys}))
     rep = SearchAsymmetry.report(pd.DataFrame(rows))
     # measured with MobileNetV2's final ReLU6 map, cosine similarity, per-display
-    # cues (30 trials, stimulus seed 0, CPU): AI [95 % bootstrap interval]
-    # curvature 0.81 [0.66, 0.94], lighting 0.41 [0.17, 0.65], intersection -0.11
-    # [-1.00, 0.68], T vs L 0.29 [-0.57, 0.86], orientation homogeneous 0.91
-    # [0.78, 0.99], heterogeneous 0.68 [0.45, 0.86]: 5 of 6 polarities (4 whose
-    # interval excludes 0), mean AI 0.50; humans: 6 and 0.564
+    # cues, paired layouts (30 trials, stimulus seed 0, CPU): AI [95 % paired
+    # bootstrap interval] curvature 0.80 [0.65, 0.92], lighting 0.56 [0.37, 0.77],
+    # intersection 0.05, T vs L -0.67, orientation homogeneous 0.82 [0.65, 1.00],
+    # heterogeneous 0.55 [0.39, 0.71]: 5 of 6 polarities (4 whose interval excludes
+    # 0), mean AI 0.35; humans: 6 and 0.564
     table = rep.tables["asymmetry_eccnet"]
     for paradigm in ("curvature", "lighting", "orientation_homogeneous",
                      "orientation_heterogeneous"):  # fmt: skip
         assert table.loc[paradigm, "polarity_reliable"], paradigm
+        assert abs(table.loc[paradigm, "ai"] - table.loc[paradigm, "human_ai"]) < 0.3
     assert rep.measured["n_polarity_match"] >= 4
     assert rep.measured["n_polarity_reliable"] >= 4
-    assert rep.measured["mean_ai"] > 0.4
+    assert rep.measured["mean_ai"] > 0.25
 
 
 @pytest.mark.slow
 def test_intersection_asymmetry_with_90_trials():
     """With 90 trials per cell the intersection asymmetry is reliable and human-sized.
 
-    Measured (stimulus seed 0, CPU): AI 0.39 [0.13, 0.67]; seed 1: 0.38 [0.10, 0.65];
-    humans 0.36. With 30 trials its interval spans almost [-1, 1].
+    Measured (stimulus seed 0, paired layouts, CPU): AI 0.36 [0.19, 0.56]; humans
+    0.36. With 30 trials the index is positive but its interval includes 0.
     """
     out = run_paradigm("intersection", "eccnet", n_trials=90, device="cpu")
     assert out["slope_hard"] > out["slope_easy"]
