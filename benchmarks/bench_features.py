@@ -6,7 +6,8 @@ hooks on the wanted modules and a full forward pass of the same network (what
 ImageNet normalisation done by hand. Both run the same MobileNetV2 weights on the
 same images, in one process; ``max_abs_diff`` compares the feature maps. The last
 row times the search model's backbone set-up (BatchNorm folded, channels-last layout
-on CPU) on 615 x 615 search displays against the same hooked plain network.
+on CPU) on 615 x 615 search displays against the same hooked plain network, at the
+three-stage taps of :data:`cogattn.search.model.THREE_STAGE_LAYERS`.
 
 Usage::
 
@@ -14,6 +15,7 @@ Usage::
     python benchmarks/bench_features.py --small    # 4 images, runs in seconds
     python benchmarks/bench_features.py --device cuda
     python benchmarks/bench_features.py --threads 1 --n 16   # on a busy machine
+    python benchmarks/bench_features.py --backbone efficientnet_lite0
 """
 
 from __future__ import annotations
@@ -73,22 +75,30 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--n", type=int, default=32, help="number of images")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads")
+    ap.add_argument(
+        "--backbone",
+        default="mobilenet_v2",
+        choices=("mobilenet_v2", "efficientnet_lite0"),
+    )
     args = ap.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     n = 4 if args.small else args.n
-    fx = load_backbone("mobilenet_v2", weights="random", device=args.device, seed=0)
+    from cogattn.search.model import THREE_STAGE_LAYERS
+
+    fx = load_backbone(args.backbone, weights="random", device=args.device, seed=0)
+    final = fx.aliases["final"]
     images = torch.rand(n, 3, 224, 224, generator=torch.Generator().manual_seed(0))
-    print(f"case: MobileNetV2, {n} images of 224 x 224, device {args.device}, "
+    print(f"case: {args.backbone}, {n} images of 224 x 224, device {args.device}, "
           f"{torch.get_num_threads()} CPU thread(s), median of {args.repeat}")
     cases = {
         "extract layer2..4": ["features.3", "features.6", "features.13"],
-        "extract features.18": ["features.18"],
+        f"extract {final}": [final],
         "extract features.3": ["features.3"],
     }
     print(f"{'name':<24}{'cogattn_s':>11}{'anchor_s':>11}{'ratio':>9}"
           f"{'max_abs_diff':>15}")
-    fx.extract(images[:1], ["features.18"])  # warm up
+    fx.extract(images[:1], [final])  # warm up
     for name, layers in cases.items():
         t_cog, t_ref, (ours, ref) = timed_pair(
             lambda ls=layers: fx.extract(images, ls),
@@ -119,7 +129,7 @@ def main():
         fast.use_channels_last()
     m = 2 if args.small else max(1, n // 4)
     displays = torch.rand(m, 3, 615, 615, generator=torch.Generator().manual_seed(1))
-    layers = ["features.7.conv.0", "features.14.conv.0", "features.18"]
+    layers = [fx.aliases.get(t, t) for t in THREE_STAGE_LAYERS[args.backbone]]
     t_cog, t_ref, (ours, ref) = timed_pair(
         lambda: fast.extract(displays, layers),
         lambda: hooked_forward(fx.backbone, displays, layers, args.device),
