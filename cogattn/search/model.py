@@ -28,9 +28,16 @@ configural asymmetries: alone, with cosine similarity, ``features.7.expand`` giv
 T vs L an AI of -0.73, ``features.14.expand`` -0.39 and ``final`` +0.14 (10 trials,
 stimulus seed 0, on mid-grey displays). The default (:data:`DEFAULT_LAYERS`) is the
 deepest map alone, as in IVSN, with eccNET's eccentricity pooling; on stimulus seed 0
-(30 trials per cell) its summed distance to the human AIs is 1.35 against 1.81 for
-the three-stage mix (1.48 and 2.44 on mid-grey displays, where seed 1 gave 2.16 and
-3.25), and it is 2 to 3 times faster.
+(30 trials per cell, easy and hard displays on shared layouts) its summed distance to
+the human AIs is 1.79 against 2.81 for the three-stage mix (1.48 and 2.44 on the
+earlier mid-grey displays, where seed 1 gave 2.16 and 3.25), and it is 2 to 3 times
+faster.
+
+Backbone. MobileNetV2 is the default; EfficientNet-Lite0 (``efficientnet_lite0``,
+the other ImageNet network with offline weights) has the same taps (``final``, and
+:data:`THREE_STAGE_LAYERS`). On its final map T vs L takes the human polarity and
+intersection the reverse, the opposite of MobileNetV2; over stimulus seeds 0-2 its
+summed distance to the human AIs is 2.28 on average against 1.64.
 
 Similarity. eccNET correlates the raw VGG16 features of the target with the scene's.
 On MobileNetV2 the raw correlation is dominated by what every item (and the blank
