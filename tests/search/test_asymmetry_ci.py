@@ -14,11 +14,14 @@ from cogattn.search.asymmetry_ci import asymmetry_index_ci
 SIZES = (3, 6, 9)
 
 
-def _trials(rng, slope_easy, slope_hard, noise, n=30):
+def _trials(rng, slope_easy, slope_hard, noise, n=30, layout_sd=0.0):
+    """RTs of 2 conditions x 3 set sizes; with ``layout_sd``, the i-th easy and hard
+    trial of a set size share a layout effect of that standard deviation."""
+    layout = layout_sd * rng.standard_normal((len(SIZES), n))
     rt, size, hard = [], [], []
     for h, slope in ((0, slope_easy), (1, slope_hard)):
-        for s in SIZES:
-            rt.append(400 + slope * s + noise * rng.standard_normal(n))
+        for j, s in enumerate(SIZES):
+            rt.append(400 + slope * s + layout[j] + noise * rng.standard_normal(n))
             size.append(np.full(n, s))
             hard.append(np.full(n, h))
     return np.concatenate(rt), np.concatenate(size), np.concatenate(hard)
@@ -36,18 +39,6 @@ def _numpy_bootstrap(rt, size, hard, n_resamples, rng):
     return np.asarray(asymmetry_index(fit, fit_h))
 
 
-def _paired_trials(rng, slope_easy, slope_hard, layout_sd, noise, n=30):
-    """Trials whose i-th easy and hard display of a set size share a layout effect."""
-    layout = layout_sd * rng.standard_normal((len(SIZES), n))
-    rt, size, hard = [], [], []
-    for h, slope in ((0, slope_easy), (1, slope_hard)):
-        for j, s in enumerate(SIZES):
-            rt.append(400 + slope * s + layout[j] + noise * rng.standard_normal(n))
-            size.append(np.full(n, s))
-            hard.append(np.full(n, h))
-    return np.concatenate(rt), np.concatenate(size), np.concatenate(hard)
-
-
 def _numpy_paired_bootstrap(rt, size, hard, n_resamples, rng):
     """Pairs (easy i, hard i) of each set size resampled together, slopes refitted."""
     x = np.array(SIZES, float)
@@ -62,7 +53,7 @@ def _numpy_paired_bootstrap(rt, size, hard, n_resamples, rng):
 
 
 def test_paired_interval_matches_an_independent_numpy_bootstrap():
-    rt, size, hard = _paired_trials(np.random.default_rng(5), 10.0, 25.0, 150.0, 40.0)
+    rt, size, hard = _trials(np.random.default_rng(5), 10, 25, 40, layout_sd=150)
     out = asymmetry_index_ci(rt, size, hard, n_resamples=4000, seed=3, paired=True)
     ref = _numpy_paired_bootstrap(rt, size, hard, 4000, np.random.default_rng(4))
     low, high = np.percentile(ref, [2.5, 97.5])
@@ -73,7 +64,7 @@ def test_paired_interval_matches_an_independent_numpy_bootstrap():
 
 def test_pairing_removes_the_shared_layout_variance():
     # a layout effect common to both conditions widens the unpaired interval only
-    rt, size, hard = _paired_trials(np.random.default_rng(7), 10.0, 25.0, 150.0, 20.0)
+    rt, size, hard = _trials(np.random.default_rng(7), 10, 25, 20, layout_sd=150)
     unpaired = asymmetry_index_ci(rt, size, hard)
     paired = asymmetry_index_ci(rt, size, hard, paired=True)
     assert paired["ai"] == unpaired["ai"]
@@ -84,7 +75,7 @@ def test_pairing_removes_the_shared_layout_variance():
 
 
 def test_paired_needs_matching_cells():
-    rt, size, hard = _paired_trials(np.random.default_rng(0), 10.0, 20.0, 50.0, 10.0)
+    rt, size, hard = _trials(np.random.default_rng(0), 10.0, 20.0, 10.0, layout_sd=50.0)
     keep = ~((hard == 1) & (size == 9) & (np.arange(rt.size) % 2 == 0))
     with pytest.raises(ValidationError, match="set size 9 has 30 easy and 15 hard"):
         asymmetry_index_ci(rt[keep], size[keep], hard[keep], paired=True)
