@@ -31,6 +31,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from cogattn.features.mobilenet_v2 import InvertedResidual
+
 __all__ = [
     "EFFICIENTNET_LITE0_INNER_ALIASES",
     "EFFICIENTNET_LITE0_INNER_STRIDES",
@@ -220,12 +222,12 @@ class _ConvBNReLU6(nn.Sequential):
         super().__init__(conv, _bn(out_ch), nn.ReLU6(inplace=True))
 
 
-class MBConv(nn.Module):
+class MBConv(InvertedResidual):
     """Mobile inverted bottleneck of EfficientNet-Lite (no squeeze-and-excitation).
 
-    1×1 expansion (BatchNorm, ReLU6), k×k depthwise convolution (BatchNorm, ReLU6),
-    1×1 linear projection (BatchNorm), held in ``conv`` as in torchvision's
-    MobileNetV2 blocks.
+    MobileNetV2's :class:`~cogattn.features.mobilenet_v2.InvertedResidual` with a
+    ``kernel x kernel`` depthwise convolution, BatchNorm ``eps = 1e-3`` and
+    TensorFlow "SAME" padding on the stride-2 depthwise convolution.
 
     Parameters
     ----------
@@ -240,32 +242,21 @@ class MBConv(nn.Module):
 
     Notes
     -----
-    The identity shortcut is used when ``stride == 1`` and ``in_ch == out_ch``.
     Stochastic depth ("drop connect"), used only when training, is not implemented.
     """
 
     def __init__(
         self, in_ch: int, out_ch: int, kernel: int, stride: int, expand_ratio: int
     ) -> None:
-        super().__init__()
-        hidden = in_ch * expand_ratio
-        self.use_res_connect = stride == 1 and in_ch == out_ch
-        layers: list[nn.Module] = []
-        if expand_ratio != 1:
-            layers.append(_ConvBNReLU6(in_ch, hidden, kernel=1))
-        layers += [
-            _ConvBNReLU6(hidden, hidden, kernel, stride, groups=hidden),
-            nn.Conv2d(hidden, out_ch, 1, 1, 0, bias=False),
-            _bn(out_ch),
-        ]
-        self.conv = nn.Sequential(*layers)
-        self.out_channels = out_ch
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Apply the block to ``x`` of shape (B, in_ch, H, W)."""
-        if self.use_res_connect:
-            return x + self.conv(x)
-        return self.conv(x)
+        super().__init__(
+            in_ch,
+            out_ch,
+            stride,
+            expand_ratio,
+            kernel=kernel,
+            conv_bn_act=_ConvBNReLU6,
+            norm=_bn,
+        )
 
 
 class EfficientNetLite0(nn.Module):

@@ -9,6 +9,8 @@ the official ImageNet checkpoint loads with ``load_state_dict(strict=True)``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import nn
 
@@ -101,7 +103,7 @@ class _ConvBNReLU6(nn.Sequential):
 
 
 class InvertedResidual(nn.Module):
-    """Inverted residual block: 1×1 expansion, 3×3 depthwise, 1×1 linear projection.
+    """Inverted residual block: 1×1 expansion, k×k depthwise, 1×1 linear projection.
 
     Parameters
     ----------
@@ -111,23 +113,43 @@ class InvertedResidual(nn.Module):
         Stride of the depthwise convolution.
     expand_ratio : int
         Width of the hidden layer relative to ``in_ch``; 1 drops the expansion.
+    kernel : int
+        Side of the depthwise kernel (3 in MobileNetV2).
+    conv_bn_act : callable
+        ``conv_bn_act(in_ch, out_ch, kernel, stride, groups=...)`` building a
+        convolution + BatchNorm + ReLU6 unit (MobileNetV2's pads ``kernel // 2``).
+    norm : callable
+        ``norm(channels)`` building the BatchNorm after the projection.
 
     Notes
     -----
     The identity shortcut is used when ``stride == 1`` and ``in_ch == out_ch``.
+    Sub-modules live in ``conv`` (``[expansion,] depthwise, projection, BatchNorm``),
+    torchvision's names.
     """
 
-    def __init__(self, in_ch: int, out_ch: int, stride: int, expand_ratio: int) -> None:
+    def __init__(
+        self,
+        in_ch: int,
+        out_ch: int,
+        stride: int,
+        expand_ratio: int,
+        *,
+        kernel: int = 3,
+        conv_bn_act: Callable[..., nn.Module] | None = None,
+        norm: Callable[[int], nn.Module] = nn.BatchNorm2d,
+    ) -> None:
         super().__init__()
+        unit = _ConvBNReLU6 if conv_bn_act is None else conv_bn_act
         hidden = round(in_ch * expand_ratio)
         self.use_res_connect = stride == 1 and in_ch == out_ch
         layers: list[nn.Module] = []
         if expand_ratio != 1:
-            layers.append(_ConvBNReLU6(in_ch, hidden, kernel=1))
+            layers.append(unit(in_ch, hidden, 1, 1))
         layers += [
-            _ConvBNReLU6(hidden, hidden, stride=stride, groups=hidden),
+            unit(hidden, hidden, kernel, stride, groups=hidden),
             nn.Conv2d(hidden, out_ch, 1, 1, 0, bias=False),
-            nn.BatchNorm2d(out_ch),
+            norm(out_ch),
         ]
         self.conv = nn.Sequential(*layers)
         self.out_channels = out_ch
