@@ -405,13 +405,18 @@ def test_random_control_is_reproducible_and_differs(efficientnet, photos):
 
 
 # ------------------------------------------------------------------------ errors
-def test_missing_package_says_how_to_install(monkeypatch):
+def _fake_package(monkeypatch, spec):
+    """Make ``find_spec`` answer ``spec`` for the weights package (others unchanged)."""
     real = importlib.util.find_spec
 
     def find_spec(name, package=None):
-        return None if name == EFFICIENTNET_LITE0_PACKAGE else real(name, package)
+        return spec if name == EFFICIENTNET_LITE0_PACKAGE else real(name, package)
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+
+
+def test_missing_package_says_how_to_install(monkeypatch):
+    _fake_package(monkeypatch, None)
     with pytest.raises(
         DataNotFoundError,
         match=r"'efficientnet-lite0-57934424\.pth' ship in the PyPI package "
@@ -428,16 +433,11 @@ def test_wrong_hash_is_refused(tmp_path, monkeypatch):
     (fake / "models").mkdir(parents=True)
     (fake / "__init__.py").write_text("")
     (fake / "models" / "efficientnet-lite0-57934424.pth").write_bytes(b"x" * 99)
-    real = importlib.util.find_spec
-
-    def find_spec(name, package=None):
-        if name != EFFICIENTNET_LITE0_PACKAGE:
-            return real(name, package)
-        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
-        spec.submodule_search_locations = [str(fake)]
-        return spec
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    spec = importlib.machinery.ModuleSpec(
+        EFFICIENTNET_LITE0_PACKAGE, None, is_package=True
+    )
+    spec.submodule_search_locations = [str(fake)]
+    _fake_package(monkeypatch, spec)
     with pytest.raises(
         DataNotFoundError,
         match=r"packaged checkpoint .*efficientnet-lite0-57934424\.pth' is corrupt: "
