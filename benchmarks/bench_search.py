@@ -55,7 +55,9 @@ def naive_search(model, trials):
         visited = set()
         for k in range(set_size + 1):
             feats = extractor.extract(x.images, list(layers))
-            kernels = target_kernels(extractor, x.targets, layers)
+            kernels = target_kernels(
+                extractor, x.targets, layers, phases=model.kernel_phases
+            )
             cosine = model.similarity == "cosine"
             corr = cosine_correlate if cosine else correlate
             resp = [

@@ -117,28 +117,33 @@ def test_six_paradigms_main_model():
         out = run_paradigm(p, "eccnet", n_trials=30, device="cpu")
         rows.append(dict(paradigm=p, variant="eccnet", **{k: out[k] for k in keys}))
     rep = SearchAsymmetry.report(pd.DataFrame(rows))
-    # measured with MobileNetV2's final ReLU6 map, cosine similarity, per-display
-    # cues, paired layouts (30 trials, stimulus seed 0, CPU): AI [95 % paired
-    # bootstrap interval] curvature 0.80 [0.65, 0.92], lighting 0.56 [0.37, 0.77],
-    # intersection 0.05, T vs L -0.67, orientation homogeneous 0.82 [0.65, 1.00],
-    # heterogeneous 0.55 [0.39, 0.71]: 5 of 6 polarities (4 whose interval excludes
-    # 0), mean AI 0.35; humans: 6 and 0.564
+    # measured with MobileNetV2's final ReLU6 map, cosine similarity, kernels
+    # averaged over 16 target positions, per-display cues, paired layouts (30
+    # trials, stimulus seed 0, CPU): AI [95 % paired bootstrap interval] curvature
+    # 0.92 [0.85, 0.97], lighting 0.46 [0.28, 0.67], intersection 0.05, T vs L
+    # -0.61, orientation homogeneous 0.93 [0.79, 1.00], heterogeneous 0.63 [0.45,
+    # 0.78]: 5 of 6 polarities (4 whose interval excludes 0), mean AI 0.40; humans:
+    # 6 and 0.564
     table = rep.tables["asymmetry_eccnet"]
     for paradigm in ("curvature", "lighting", "orientation_homogeneous",
                      "orientation_heterogeneous"):  # fmt: skip
         assert table.loc[paradigm, "polarity_reliable"], paradigm
-        assert abs(table.loc[paradigm, "ai"] - table.loc[paradigm, "human_ai"]) < 0.3
+    gap = (table["ai"] - table["human_ai"]).abs()
+    assert gap["curvature"] < 0.2 and gap["orientation_heterogeneous"] < 0.2
+    assert gap["lighting"] < 0.4 and gap["orientation_homogeneous"] < 0.4
     assert rep.measured["n_polarity_match"] >= 4
     assert rep.measured["n_polarity_reliable"] >= 4
-    assert rep.measured["mean_ai"] > 0.25
+    assert rep.measured["mean_ai"] > 0.3
 
 
 @pytest.mark.slow
 def test_intersection_asymmetry_with_90_trials():
     """With 90 trials per cell the intersection asymmetry is reliable and human-sized.
 
-    Measured (stimulus seed 0, paired layouts, CPU): AI 0.36 [0.19, 0.56]; humans
-    0.36. With 30 trials the index is positive but its interval includes 0.
+    Measured (stimulus seed 0, paired layouts, kernels averaged over 16 target
+    positions, CPU): AI 0.31 [0.15, 0.50]; humans 0.36. With 30 trials it is 0.05,
+    0.48 and 0.00 on stimulus seeds 0, 1 and 2, its interval including 0 on seeds 0
+    and 2.
     """
     out = run_paradigm("intersection", "eccnet", n_trials=90, device="cpu")
     assert out["slope_hard"] > out["slope_easy"]
