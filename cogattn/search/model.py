@@ -165,7 +165,7 @@ def target_kernels(
         Background margin around the target, in image pixels.
     phases : int
         Target positions per axis over the coarsest stride (1: the target's own
-        alignment only, as in eccNET).
+        alignment only, as in eccNET); at most one per pixel of that stride.
 
     Returns
     -------
@@ -377,16 +377,17 @@ class EccentricitySearchModel:
     ) -> list[torch.Tensor]:
         """:func:`target_kernels` of ``targets``, each distinct image computed once.
 
-        Kernels are kept per target image (and layers, context and phases) while
-        the backbone stays the same object, so the cells of an experiment that
-        search for the same items do not pass them through the backbone again.
+        Kernels are kept per target image (its shape and pixels; and layers,
+        context and phases) while the backbone stays the same object, so the cells
+        of an experiment that search for the same items do not pass them through the
+        backbone again.
         """
         flat = targets.reshape(targets.shape[0], -1)
         unique, inverse = torch.unique(flat, dim=0, return_inverse=True)
         if extractor is not self._kernel_owner:  # kernels of another backbone
             self._kernel_cache.clear()
             self._kernel_owner = extractor
-        setting = (layers, self.context_px, self.kernel_phases)
+        setting = (layers, self.context_px, self.kernel_phases, *targets.shape[1:])
         keys = [
             (*setting, hashlib.sha1(u.cpu().numpy().tobytes()).hexdigest())
             for u in unique
