@@ -33,6 +33,7 @@ from cogattn.search.analysis import (
 )
 from cogattn.search.asymmetry_ci import asymmetry_index_ci
 from cogattn.search.stimuli import (
+    ORIENTATIONS,
     PARADIGMS,
     SearchTrials,
     make_paradigm,
@@ -58,6 +59,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "ORIENTATIONS",
     "PARADIGMS",
     "SearchTrials",
     "asymmetry_index",

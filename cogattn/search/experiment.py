@@ -10,7 +10,9 @@ Parameters of a task (``params``): ``paradigm`` (one of the six), ``variant`` (o
 :data:`~cogattn.search.baselines.VARIANTS`), and optionally ``n_trials`` (30),
 ``stimulus_seed`` (0: every variant sees the same displays), ``px_per_degree``
 (30), ``device`` (None: CUDA when present), ``cue`` (``"display"``: the target as
-drawn in each display, eccNET's protocol; ``"upright"``: its upright drawing).
+drawn in each display, eccNET's protocol; ``"upright"``: its upright drawing) and
+``orientations`` (``"published"``: the four drawings of the turned items of the
+published eccNET stimuli; ``"rotations"``: their four quarter turns).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def run_paradigm(
     px_per_degree: float = 30.0,
     model: Any = None,
     cue: str = "display",
+    orientations: str = "published",
     **model_kwargs: Any,
 ) -> dict[str, Any]:
     """Run one model variant on both conditions and all set sizes of a paradigm.
@@ -68,6 +71,10 @@ def run_paradigm(
         display (``trials.targets``, eccNET's protocol) or its upright drawing
         (``trials.target``; differs only where items are turned: intersection and
         T vs L).
+    orientations : {"published", "rotations"}
+        The four drawings of the turned items of intersection and T vs L: those of
+        the published eccNET stimuli or the four quarter turns (see
+        :mod:`cogattn.search.paradigms`).
     **model_kwargs
         Passed to :func:`cogattn.search.baselines.make_search_model`.
 
@@ -88,11 +95,12 @@ def run_paradigm(
     )
     from cogattn.search.asymmetry_ci import asymmetry_index_ci
     from cogattn.search.baselines import make_search_model
-    from cogattn.search.paradigms import PARADIGMS, get_spec
+    from cogattn.search.paradigms import ORIENTATIONS, PARADIGMS, get_spec
     from cogattn.search.stimuli import make_trials
 
     check_option(paradigm, PARADIGMS, "paradigm")
     check_option(cue, ("display", "upright"), "cue")
+    check_option(orientations, ORIENTATIONS, "orientations")
     n_trials = check_int(n_trials, "n_trials", low=1)
     stimulus_seed = check_int(stimulus_seed, "stimulus_seed", low=0)
     if model is None:
@@ -110,6 +118,7 @@ def run_paradigm(
                 n_trials,
                 seed=_cell_seed(stimulus_seed, paradigm, set_size),
                 px_per_degree=px_per_degree,
+                orientations=orientations,
             )
             target = trials.targets if cue == "display" else trials.target
             res = model.search(
@@ -227,6 +236,7 @@ class SearchAsymmetry:
             seed=rng,
             px_per_degree=params.get("px_per_degree", 30.0),
             cue=params.get("cue", "display"),
+            orientations=params.get("orientations", "published"),
             device=params.get("device"),
         )
 

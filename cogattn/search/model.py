@@ -35,17 +35,22 @@ faster.
 
 Backbone. MobileNetV2 is the default; EfficientNet-Lite0 (``efficientnet_lite0``,
 the other ImageNet network with offline weights) has the same taps (``final``, and
-:data:`THREE_STAGE_LAYERS`). On its final map T vs L takes the human polarity and
-intersection the reverse, the opposite of MobileNetV2.
+:data:`THREE_STAGE_LAYERS`). With the turned items drawn as four quarter turns
+(``orientations="rotations"`` in :func:`cogattn.search.stimuli.make_trials`), its
+final map gives T vs L the human polarity and intersection the reverse, the
+opposite of MobileNetV2; with the published eccNET drawings (the default)
+MobileNetV2 gets both (T vs L only weakly) and EfficientNet-Lite0 still reverses
+intersection on two stimulus seeds of three.
 
 Kernel. eccNET takes the target's feature patch at the target image's own alignment
 with the stride grid; display items fall anywhere on that grid, and at stride 32 the
 patch changes with the alignment. The kernel here is the mean of the target's patches
 at ``kernel_phases`` positions per axis over the coarsest stride (4: 16 positions, 8
-pixels apart). On MobileNetV2 (stimulus seeds 0-2, 30 trials) this raises the mean AI
-from 0.35, 0.47 and 0.34 to 0.40, 0.58 and 0.40 and moves T vs L from -0.67, -0.21 and
--0.68 to -0.61, -0.02 and -0.35; on EfficientNet-Lite0 the summed distance to the
-human AIs drops from 2.28 to 1.46 on average (MobileNetV2: 1.64 to 1.72).
+pixels apart). On MobileNetV2 (stimulus seeds 0-2, 30 trials, items drawn as quarter
+turns) this raises the mean AI from 0.35, 0.47 and 0.34 to 0.40, 0.58 and 0.40 and
+moves T vs L from -0.67, -0.21 and -0.68 to -0.61, -0.02 and -0.35; on
+EfficientNet-Lite0 the summed distance to the human AIs drops from 2.28 to 1.46 on
+average (MobileNetV2: 1.64 to 1.72).
 
 Similarity. eccNET correlates the raw VGG16 features of the target with the scene's.
 On MobileNetV2 the raw correlation is dominated by what every item (and the blank

@@ -13,10 +13,10 @@ paradigm                          easy / hard (target among distractors)  set si
 ``lighting``                      top-bright among bottom-bright / left-  1, 6, 12
                                   bright among right-bright discs
 ``intersection``                  non-cross among crosses / cross among   3, 6, 9
-                                  non-crosses (random 0, 90, 180, 270 deg
-                                  rotations)
-``t_vs_l``                        T among Ls / L among Ts (random 0, 90,  3, 6, 9
-                                  180, 270 deg rotations)
+                                  non-crosses (each item in one of four
+                                  orientations)
+``t_vs_l``                        T among Ls / L among Ts (each item in   3, 6, 9
+                                  one of four orientations)
 ``orientation_homogeneous``       20 deg tilted among vertical / vertical  1, 4, 8, 12
                                   among 20 deg tilted
 ``orientation_heterogeneous``     vertical among mixed / 20 deg among     1, 4, 8, 12
@@ -47,10 +47,19 @@ Drawing choices (not fixed by the published table; chosen here and kept constant
   35 % and the right one at 65 % of the height, each meeting the stem without
   crossing it (two T junctions). Both items have the same box and the same ink;
 - T vs L: 5.5 x 5.5 deg letters drawn with 0.5 deg strokes;
-- intersection and T vs L: each display item is turned by a random multiple of
-  90 deg; the target image ``target`` is upright (rotation 0) and the per-display
-  cue ``targets`` is the display's target as turned there (the search cue of the
-  published eccNET stimuli, which show the model the very item it looks for);
+- intersection and T vs L: each display item is one of four drawings of its shape,
+  drawn uniformly; the target image ``target`` is the upright drawing and the
+  per-display cue ``targets`` is the display's target as drawn there (the search
+  cue of the published eccNET stimuli, which show the model the very item it looks
+  for). By default (``orientations="published"``) the four drawings are those of
+  the published eccNET stimuli: the upright drawing, flipped upside down,
+  transposed, and transposed then flipped left-right. For a cross these are its
+  four quarter turns; for a T too; for an L (stroke on the left, bar at the
+  bottom) they give the L turned by 0, 270 (twice) and 180 deg, so one quarter
+  turn never appears and another comes up half the time; for a non-cross they
+  mix the drawing with its mirror image. ``orientations="rotations"`` draws the
+  four quarter turns instead (one mirror form of the non-cross, four equally
+  likely Ls);
 - orientation: bars 2 deg long and 0.3 deg wide; tilts are measured from vertical,
   positive clockwise (the top leans right).
 """
@@ -74,6 +83,7 @@ from cogattn.search._shapes import (
 
 __all__ = [
     "CONDITIONS",
+    "ORIENTATIONS",
     "PARADIGMS",
     "ItemSet",
     "ParadigmSpec",
@@ -84,6 +94,12 @@ __all__ = [
 
 #: The two conditions, named by their difficulty for humans.
 CONDITIONS = ("easy", "hard")
+
+#: How the four drawings of a turned item (intersection, T vs L) are made:
+#: ``"published"``, the variants of the published eccNET stimuli (the upright
+#: drawing, flipped upside down, transposed, transposed then flipped left-right), or
+#: ``"rotations"``, its four quarter turns.
+ORIENTATIONS = ("published", "rotations")
 
 
 @dataclass(frozen=True)
@@ -265,23 +281,35 @@ def _lighting(
     return patches, names, ext, roles
 
 
-def _quarter_turns(
-    bases: list[tuple[str, np.ndarray]],
+def _turned(
+    bases: list[tuple[str, np.ndarray]], orientations: str
 ) -> tuple[list[np.ndarray], list[str]]:
-    """Every drawing turned by 0, 90, 180 and 270 deg counter-clockwise.
+    """Four drawings of each base: its quarter turns or the published variants.
 
-    Exact on the odd-sized patches, whose centre is a pixel centre.
+    ``"rotations"``: turned by 0, 90, 180 and 270 deg counter-clockwise (names
+    ``T0`` .. ``T270``). ``"published"``: the base, flipped upside down, transposed,
+    and transposed then flipped left-right (names ``T0``, ``T_flipud``,
+    ``T_transposed``, ``T_transposed_fliplr``), the four variants of the published
+    eccNET stimuli. Both are exact on the odd-sized patches, whose centre is a pixel
+    centre.
     """
     patches, names = [], []
     for name, base in bases:
-        for k in range(4):
-            patches.append(np.ascontiguousarray(np.rot90(base, k)))
-            names.append(f"{name}{90 * k}")
+        if orientations == "rotations":
+            drawn = [np.rot90(base, k) for k in range(4)]
+            labels = [f"{name}{90 * k}" for k in range(4)]
+        else:
+            drawn = [base, np.flipud(base), base.T, np.fliplr(base.T)]
+            labels = [f"{name}0"] + [
+                f"{name}_{op}" for op in ("flipud", "transposed", "transposed_fliplr")
+            ]
+        patches += [np.ascontiguousarray(d) for d in drawn]
+        names += labels
     return patches, names
 
 
 def _intersection(
-    ppd: float, spec: ParadigmSpec
+    ppd: float, spec: ParadigmSpec, orientations: str
 ) -> tuple[list[np.ndarray], list[str], list, dict]:
     size, width = 5.5 * ppd, 0.5 * ppd
     p = _patch_size(size)
@@ -305,7 +333,7 @@ def _intersection(
         ],
         spec,
     )
-    patches, names = _quarter_turns([("cross", cross), ("non_cross", non_cross)])
+    patches, names = _turned([("cross", cross), ("non_cross", non_cross)], orientations)
     ext = [[size, size]] * 8
     crosses, non_crosses = (0, 1, 2, 3), (4, 5, 6, 7)
     roles = {"easy": (non_crosses, 4, crosses), "hard": (crosses, 0, non_crosses)}
@@ -313,7 +341,7 @@ def _intersection(
 
 
 def _t_vs_l(
-    ppd: float, spec: ParadigmSpec
+    ppd: float, spec: ParadigmSpec, orientations: str
 ) -> tuple[list[np.ndarray], list[str], list, dict]:
     size, width = 5.5 * ppd, 0.5 * ppd
     p = _patch_size(size)
@@ -335,7 +363,7 @@ def _t_vs_l(
         ],
         spec,
     )
-    patches, names = _quarter_turns([("T", letter_t), ("L", letter_l)])
+    patches, names = _turned([("T", letter_t), ("L", letter_l)], orientations)
     ext = [[size, size]] * 8
     t_kinds, l_kinds = (0, 1, 2, 3), (4, 5, 6, 7)
     roles = {"easy": (t_kinds, 0, l_kinds), "hard": (l_kinds, 4, t_kinds)}
@@ -377,16 +405,20 @@ def _orientation_heterogeneous(
 _BUILDERS: dict[str, Callable[[float, ParadigmSpec], tuple[list, list, list, dict]]] = {
     "curvature": _curvature,
     "lighting": _lighting,
-    "intersection": _intersection,
-    "t_vs_l": _t_vs_l,
     "orientation_homogeneous": _orientation_homogeneous,
     "orientation_heterogeneous": _orientation_heterogeneous,
 }
+#: Builders of the paradigms whose items are turned (they take ``orientations``).
+_TURNED_BUILDERS: dict[
+    str, Callable[[float, ParadigmSpec, str], tuple[list, list, list, dict]]
+] = {"intersection": _intersection, "t_vs_l": _t_vs_l}
 
-_ITEM_CACHE: dict[tuple[str, float], ItemSet] = {}
+_ITEM_CACHE: dict[tuple[str, float, str], ItemSet] = {}
 
 
-def item_set(paradigm: str, px_per_degree: float) -> ItemSet:
+def item_set(
+    paradigm: str, px_per_degree: float, orientations: str = "published"
+) -> ItemSet:
     """Draw every kind of item of ``paradigm`` at ``px_per_degree``.
 
     Parameters
@@ -395,6 +427,11 @@ def item_set(paradigm: str, px_per_degree: float) -> ItemSet:
         One of :data:`PARADIGMS`.
     px_per_degree : float
         Resolution in pixels per degree of visual angle.
+    orientations : {"published", "rotations"}
+        The four drawings of each turned item (intersection and T vs L; ignored by
+        the other paradigms): the published eccNET variants (upright, flipped upside
+        down, transposed, transposed and flipped left-right) or the four quarter
+        turns; see :data:`ORIENTATIONS`.
 
     Returns
     -------
@@ -402,11 +439,16 @@ def item_set(paradigm: str, px_per_degree: float) -> ItemSet:
         Read-only drawings (cached per paradigm and resolution).
     """
     check_option(paradigm, PARADIGMS, "paradigm")
-    key = (paradigm, float(px_per_degree))
+    check_option(orientations, ORIENTATIONS, "orientations")
+    turned = paradigm in _TURNED_BUILDERS
+    key = (paradigm, float(px_per_degree), orientations if turned else "")
     if key not in _ITEM_CACHE:
-        patches, names, ext, roles = _BUILDERS[paradigm](
-            float(px_per_degree), _SPECS[paradigm]
-        )
+        ppd, spec = float(px_per_degree), _SPECS[paradigm]
+        if turned:
+            built = _TURNED_BUILDERS[paradigm](ppd, spec, orientations)
+        else:
+            built = _BUILDERS[paradigm](ppd, spec)
+        patches, names, ext, roles = built
         arr = np.stack(patches).astype(np.float32)
         arr.setflags(write=False)
         extents = np.asarray(ext, dtype=np.float64)

@@ -27,6 +27,7 @@ from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_int, check_option, check_positive
 from cogattn.search.paradigms import (
     CONDITIONS,
+    ORIENTATIONS,
     PARADIGMS,
     get_spec,
     item_set,
@@ -35,6 +36,7 @@ from cogattn.search.paradigms import (
 
 __all__ = [
     "CONDITIONS",
+    "ORIENTATIONS",
     "PARADIGMS",
     "SearchTrials",
     "cell_edges",
@@ -147,6 +149,7 @@ def make_trials(
     n_trials: int,
     seed: int,
     px_per_degree: float = 30.0,
+    orientations: str = "published",
 ) -> SearchTrials:
     """Render ``n_trials`` search displays of one paradigm and condition.
 
@@ -168,6 +171,10 @@ def make_trials(
     px_per_degree : float
         Resolution in pixels per degree of visual angle (30 in the published
         stimuli); must leave room for the items inside the grid cells.
+    orientations : {"published", "rotations"}
+        The four drawings of each turned item of intersection and T vs L: those of
+        the published eccNET stimuli, or the four quarter turns (see
+        :mod:`cogattn.search.paradigms`); the other paradigms ignore it.
 
     Returns
     -------
@@ -177,8 +184,9 @@ def make_trials(
     Raises
     ------
     ValidationError
-        For an unknown paradigm or condition, a set size outside ``[1, grid**2]``,
-        ``n_trials < 1``, a negative seed, or a resolution too low for the items.
+        For an unknown paradigm, condition or orientations, a set size outside
+        ``[1, grid**2]``, ``n_trials < 1``, a negative seed, or a resolution too
+        low for the items.
     """
     check_option(paradigm, PARADIGMS, "paradigm")
     check_option(condition, CONDITIONS, "condition")
@@ -192,7 +200,7 @@ def make_trials(
     field_px = round(spec.field_deg * ppd)
     edges = cell_edges(field_px, spec.grid)
     cell_sizes = np.diff(edges)
-    items = item_set(paradigm, ppd)
+    items = item_set(paradigm, ppd, orientations)
     p = items.size
     if p > cell_sizes.min():
         min_ppd = ppd * (p + 1) / cell_sizes.min()
@@ -274,6 +282,7 @@ def make_paradigm(
     n_trials_per_cell: int,
     seed: int,
     px_per_degree: float = 30.0,
+    orientations: str = "published",
 ) -> Iterator[SearchTrials]:
     """Yield the displays of every (condition, set size) cell of a paradigm.
 
@@ -291,6 +300,8 @@ def make_paradigm(
         take the layouts' variance out of the difference between conditions).
     px_per_degree : float
         Resolution in pixels per degree of visual angle.
+    orientations : {"published", "rotations"}
+        Drawings of the turned items (see :func:`make_trials`).
 
     Returns
     -------
@@ -302,6 +313,7 @@ def make_paradigm(
     n_trials_per_cell = check_int(n_trials_per_cell, "n_trials_per_cell", low=1)
     seed = _check_seed(seed)
     check_positive(px_per_degree, "px_per_degree")
+    check_option(orientations, ORIENTATIONS, "orientations")
     children = np.random.SeedSequence(seed).spawn(len(spec.set_sizes))
     seeds = {
         size: int(child.generate_state(1, dtype=np.uint32)[0])
@@ -309,7 +321,15 @@ def make_paradigm(
     }
     # arguments are checked above, eagerly; displays are rendered one cell at a time
     return (
-        make_trials(paradigm, cond, size, n_trials_per_cell, seeds[size], px_per_degree)
+        make_trials(
+            paradigm,
+            cond,
+            size,
+            n_trials_per_cell,
+            seeds[size],
+            px_per_degree,
+            orientations,
+        )
         for cond in CONDITIONS
         for size in spec.set_sizes
     )

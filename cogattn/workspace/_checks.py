@@ -57,9 +57,7 @@ def check_tensor(x: Any, name: str, min_ndim: int) -> Any:
         raise ValidationError(f"{name} must not be empty, got shape {tuple(x.shape)}")
     backend = infer_backend(x)
     # max and min propagate NaN and expose +-inf, without a boolean copy of x
-    extremes = backend.to_numpy(
-        backend.stack([backend.max(x), backend.min(x)])
-    )
+    extremes = backend.to_numpy(backend.stack([backend.max(x), backend.min(x)]))
     if not np.all(np.isfinite(extremes)):
         raise ValidationError(
             f"{name} contains NaN or infinite values; remove or impute them"

@@ -10,6 +10,7 @@ import pytest
 from cogattn import ValidationError
 from cogattn.search.paradigms import get_spec, item_set
 from cogattn.search.stimuli import (
+    ORIENTATIONS,
     PARADIGMS,
     SearchTrials,
     cell_edges,
@@ -93,8 +94,6 @@ def test_item_sizes_within_one_pixel(ppd):
     """Item extents match the published sizes (degrees x px/deg) within 1 px."""
     cases = {  # paradigm: {kind: (height_deg, width_deg)}
         "curvature": {"straight": (1.6, 0.1)},
-        "intersection": {"cross0": (5.5, 5.5), "non_cross270": (5.5, 5.5)},
-        "t_vs_l": {"T0": (5.5, 5.5), "L90": (5.5, 5.5)},
         "orientation_homogeneous": {"tilt+0": (2.0, 0.3)},
     }
     for paradigm, kinds in cases.items():
@@ -103,6 +102,14 @@ def test_item_sizes_within_one_pixel(ppd):
             patch = items.patches[items.kinds.index(kind)]
             assert abs(_ink_extent(patch, 0, paradigm) - h * ppd) <= 1, kind
             assert abs(_ink_extent(patch, 1, paradigm) - w * ppd) <= 1, kind
+    # every drawing of the turned items fills a 5.5 x 5.5 deg box
+    for paradigm in ("intersection", "t_vs_l"):
+        for orientations in ORIENTATIONS:
+            items = item_set(paradigm, ppd, orientations)
+            for kind, patch in zip(items.kinds, items.patches, strict=True):
+                for axis in (0, 1):
+                    extent = _ink_extent(patch, axis, paradigm)
+                    assert abs(extent - 5.5 * ppd) <= 1, (orientations, kind)
     # curved stroke: 1.6 deg tall; lighting discs: 1.04 deg across along the gradient
     items = item_set("curvature", ppd)
     assert abs(_ink_extent(items.patches[1], 0, "curvature") - 1.6 * ppd) <= 1
@@ -232,20 +239,26 @@ def test_easy_and_hard_swap_target_and_distractors(trials_by_cell, paradigm):
         np.testing.assert_array_equal(_crop(a, t, a.target_index[t]), _target_core(a))
 
 
+def _published_variants(drawing: np.ndarray) -> list[np.ndarray]:
+    """The four drawings of the published eccNET stimuli, made by hand."""
+    return [drawing, drawing[::-1], drawing.T, drawing.T[:, ::-1]]
+
+
+def _rotations(drawing: np.ndarray) -> list[np.ndarray]:
+    return [np.rot90(drawing, k) for k in range(4)]
+
+
+@pytest.mark.parametrize("orientations", ["published", "rotations"])
 @pytest.mark.parametrize("paradigm", ["intersection", "t_vs_l"])
-def test_rotated_items_swap_between_conditions(trials_by_cell, paradigm):
-    """Easy and hard swap the two shapes; display items take all four quarter turns."""
-    easy, hard = trials_by_cell[paradigm, "easy"], trials_by_cell[paradigm, "hard"]
+def test_turned_items_swap_between_conditions(paradigm, orientations):
+    """Easy and hard swap the two shapes; display items take all four drawings."""
+    size = max(get_spec(paradigm).set_sizes)
+    easy = make_trials(paradigm, "easy", size, 6, seed=7, orientations=orientations)
+    hard = make_trials(paradigm, "hard", size, 6, seed=7, orientations=orientations)
     t_upright, l_upright = _target_core(easy), _target_core(hard)
     assert not np.array_equal(t_upright, l_upright)
-
-    def quarter_turn(crop: np.ndarray, letter: np.ndarray) -> int | None:
-        for k in range(4):
-            if np.array_equal(crop, np.rot90(letter, k)):
-                return k
-        return None
-
-    turns = []
+    variants = _published_variants if orientations == "published" else _rotations
+    used = []
     for tr, target_letter, distractor_letter in (
         (easy, t_upright, l_upright),
         (hard, l_upright, t_upright),
@@ -253,10 +266,77 @@ def test_rotated_items_swap_between_conditions(trials_by_cell, paradigm):
         for t in range(tr.n_trials):
             for i in range(tr.set_size):
                 letter = target_letter if i == tr.target_index[t] else distractor_letter
-                k = quarter_turn(_crop(tr, t, i), letter)
-                assert k is not None
-                turns.append(k)
-    assert set(turns) == {0, 1, 2, 3}
+                k = int(tr.item_kinds[t, i]) % 4  # which of the shape's four drawings
+                np.testing.assert_array_equal(_crop(tr, t, i), variants(letter)[k])
+                used.append(k)
+    assert set(used) == {0, 1, 2, 3}
+
+
+def test_published_drawings_as_quarter_turns():
+    """Which quarter turns the published flips and transposes give, shape by shape.
+
+    Reference worked out by hand from the drawings: a T (bar on top) and a cross are
+    symmetric about their vertical axis, so flipping upside down is a half turn and
+    the two transposes are the two quarter turns. An L (stroke on the left, bar at
+    the bottom) is symmetric about its anti-diagonal: flipped upside down and
+    transposed-then-flipped it is the same drawing, the L turned by 270 degrees
+    counter-clockwise; transposed it is the half turn; the 90 degree turn never
+    appears. A non-cross has a half-turn symmetry but no mirror symmetry: two of its
+    published drawings are mirror images.
+    """
+    expected = {  # kind: quarter turns (counter-clockwise) of the upright drawing
+        "T0": 0, "T_flipud": 2, "T_transposed": 1, "T_transposed_fliplr": 3,
+        "L0": 0, "L_flipud": 3, "L_transposed": 2, "L_transposed_fliplr": 3,
+        "cross0": 0, "cross_flipud": 2, "cross_transposed": 1,
+        "cross_transposed_fliplr": 3,
+        "non_cross0": 0, "non_cross_transposed_fliplr": 1,
+    }  # fmt: skip
+    mirrored = {"non_cross_flipud", "non_cross_transposed"}
+    for paradigm in ("t_vs_l", "intersection"):
+        items = item_set(paradigm, 30.0, "published")
+        for i, kind in enumerate(items.kinds):
+            upright = items.patches[i - i % 4]
+            turns = [
+                k
+                for k, drawing in enumerate(_rotations(upright))
+                if np.allclose(items.patches[i], drawing, atol=1e-6)
+            ]
+            if kind in mirrored:
+                assert turns == [], kind
+                mirror = upright[:, ::-1]
+                assert any(
+                    np.allclose(items.patches[i], d, atol=1e-6)
+                    for d in _rotations(mirror)
+                ), kind
+            else:
+                assert expected[kind] in turns, kind
+    letters = item_set("t_vs_l", 30.0, "published").patches
+    distinct_l = {
+        k
+        for drawing in letters[4:]
+        for k, turned in enumerate(_rotations(letters[4]))
+        if np.allclose(drawing, turned, atol=1e-6)
+    }
+    assert distinct_l == {0, 2, 3}
+
+
+def test_orientations_error_and_default():
+    with pytest.raises(ValidationError, match=r"orientations.*published.*rotations"):
+        make_trials("t_vs_l", "easy", 3, 2, seed=0, orientations="mirrored")
+    with pytest.raises(ValidationError, match="orientations"):
+        make_paradigm("t_vs_l", 2, seed=0, orientations="flips")
+    default = make_trials("t_vs_l", "hard", 6, 4, seed=5)
+    published = make_trials("t_vs_l", "hard", 6, 4, seed=5, orientations="published")
+    turned = make_trials("t_vs_l", "hard", 6, 4, seed=5, orientations="rotations")
+    np.testing.assert_array_equal(default.images, published.images)
+    assert default.kind_names != turned.kind_names
+    # same layouts and variant indices: only the drawings of the turned items differ
+    np.testing.assert_array_equal(default.item_kinds, turned.item_kinds)
+    np.testing.assert_array_equal(default.item_boxes, turned.item_boxes)
+    # the other paradigms draw the same items either way
+    a = make_trials("curvature", "easy", 8, 2, seed=1, orientations="rotations")
+    b = make_trials("curvature", "easy", 8, 2, seed=1)
+    np.testing.assert_array_equal(a.images, b.images)
 
 
 def test_cross_and_non_cross_have_equal_ink():
