@@ -436,7 +436,7 @@ def item_set(
     Returns
     -------
     items : ItemSet
-        Read-only drawings (cached per paradigm and resolution).
+        Read-only drawings (cached per paradigm, resolution and orientations).
     """
     check_option(paradigm, PARADIGMS, "paradigm")
     check_option(orientations, ORIENTATIONS, "orientations")
