@@ -19,10 +19,10 @@ import time
 import numpy as np
 import torch
 
+from cogattn.search.displays import make_trials
 from cogattn.search.model import EccentricitySearchModel, target_kernels
+from cogattn.search.model_inputs import check_search_inputs
 from cogattn.search.pooling import eccentricity_pool
-from cogattn.search.search_inputs import check_search_inputs
-from cogattn.search.stimuli import make_trials
 from cogattn.search.topdown import (
     combine_layers,
     correlate,

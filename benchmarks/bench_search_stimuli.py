@@ -24,8 +24,8 @@ import numpy as np
 from skimage.draw import disk, polygon
 from skimage.transform import downscale_local_mean
 
+from cogattn.search.displays import PARADIGMS, SearchTrials, make_trials
 from cogattn.search.paradigms import BACKGROUND, INK, get_spec, item_set
-from cogattn.search.stimuli import PARADIGMS, SearchTrials, make_trials
 
 SUPER = 16
 N_TRIALS = 30

@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from cogattn._core.backend import get_backend
 from cogattn._core.errors import ValidationError
-from cogattn.encoders._banded_search import (
+from cogattn.encoders._banded_weightings import (
     check_groups,
     check_weightings,
     dirichlet_weightings,

@@ -1,15 +1,15 @@
 """Visual-search asymmetry: stimuli, an eccentricity-dependent search model, analysis.
 
-- :mod:`cogattn.search.stimuli`: the six classic asymmetry paradigms rendered with
+- :mod:`cogattn.search.displays`: the six classic asymmetry paradigms rendered with
   antialiasing at 30 px per degree (curvature, lighting direction, intersection, T vs L,
   homogeneous and heterogeneous orientation).
 - :mod:`cogattn.search.model`: :class:`EccentricitySearchModel`, backbone features
   pooled with windows that grow with eccentricity, top-down target modulation,
   winner-take-all with inhibition of return (batched in torch).
-- :mod:`cogattn.search.baselines`: no eccentricity pooling, single top layer
+- :mod:`cogattn.search.variants`: no eccentricity pooling, single top layer
   (IVSN-like), pixel matching, spectral-residual saliency, chance.
 - :mod:`cogattn.search.analysis`: fixations to reaction times, search slopes, asymmetry
-  index, the human reference table; :mod:`cogattn.search.asymmetry_ci`: bootstrap
+  index, the human reference table; :mod:`cogattn.search.asymmetry_bootstrap`: bootstrap
   intervals of the asymmetry index.
 - :mod:`cogattn.search.diet`: the training-diet experiment (lighting prior).
 
@@ -31,8 +31,8 @@ from cogattn.search.analysis import (
     plot_asymmetry,
     search_slopes,
 )
-from cogattn.search.asymmetry_ci import asymmetry_index_ci
-from cogattn.search.stimuli import (
+from cogattn.search.asymmetry_bootstrap import asymmetry_index_ci
+from cogattn.search.displays import (
     ORIENTATIONS,
     PARADIGMS,
     SearchTrials,
@@ -49,11 +49,11 @@ _LAZY = {
     "run_search": "cogattn.search.wta_ior",
     "EccentricityPooling": "cogattn.search.pooling",
     "eccentricity_pool": "cogattn.search.pooling",
-    "VARIANTS": "cogattn.search.baselines",
-    "make_search_model": "cogattn.search.baselines",
-    "PixelMatchingSearch": "cogattn.search.baselines",
-    "SaliencySearch": "cogattn.search.baselines",
-    "ChanceSearch": "cogattn.search.baselines",
+    "VARIANTS": "cogattn.search.variants",
+    "make_search_model": "cogattn.search.variants",
+    "PixelMatchingSearch": "cogattn.search.variants",
+    "SaliencySearch": "cogattn.search.variants",
+    "ChanceSearch": "cogattn.search.variants",
     "run_paradigm": "cogattn.search.experiment",
     "lighting_diet_experiment": "cogattn.search.diet",
 }

@@ -273,7 +273,7 @@ def load_human_reference() -> pd.DataFrame:
     Returns
     -------
     table : pandas.DataFrame
-        One row per paradigm (``cogattn.search.stimuli.PARADIGMS`` order) with
+        One row per paradigm (``cogattn.search.displays.PARADIGMS`` order) with
         columns ``paradigm``, ``experiment``, ``easy_condition``, ``hard_condition``,
         ``set_sizes`` (space-separated), ``human_slope_easy``, ``human_slope_hard``
         (ms/item), ``human_ai``, ``eccnet_slope_easy``, ``eccnet_slope_hard``

@@ -7,7 +7,7 @@ fixations), fits the search slopes and the asymmetry index. The report gathers t
 six-paradigm table per variant next to the human slopes of Gupta et al. (2021).
 
 Parameters of a task (``params``): ``paradigm`` (one of the six), ``variant`` (one of
-:data:`~cogattn.search.baselines.VARIANTS`), and optionally ``n_trials`` (30),
+:data:`~cogattn.search.variants.VARIANTS`), and optionally ``n_trials`` (30),
 ``stimulus_seed`` (0: every variant sees the same displays), ``px_per_degree``
 (30), ``device`` (None: CUDA when present), ``cue`` (``"display"``: the target as
 drawn in each display, eccNET's protocol; ``"upright"``: its upright drawing) and
@@ -52,9 +52,9 @@ def run_paradigm(
     Parameters
     ----------
     paradigm : str
-        One of :data:`cogattn.search.stimuli.PARADIGMS`.
+        One of :data:`cogattn.search.displays.PARADIGMS`.
     variant : str
-        One of :data:`cogattn.search.baselines.VARIANTS` (ignored when ``model`` is
+        One of :data:`cogattn.search.variants.VARIANTS` (ignored when ``model`` is
         given).
     n_trials : int
         Displays per condition and set size.
@@ -76,14 +76,14 @@ def run_paradigm(
         the published eccNET stimuli or the four quarter turns (see
         :mod:`cogattn.search.paradigms`).
     **model_kwargs
-        Passed to :func:`cogattn.search.baselines.make_search_model`.
+        Passed to :func:`cogattn.search.variants.make_search_model`.
 
     Returns
     -------
     out : dict
         Scalars ``slope_easy``, ``slope_hard`` (ms/item), ``ai``, its 95 %
         bootstrap interval ``ai_low``, ``ai_high`` and ``p_reversed`` (see
-        :func:`~cogattn.search.asymmetry_ci.asymmetry_index_ci`), ``found_rate``,
+        :func:`~cogattn.search.asymmetry_bootstrap.asymmetry_index_ci`), ``found_rate``,
         ``fix_<condition>_<set size>`` (mean fixations) and
         ``found_<condition>_<set size>``, and per-trial arrays ``n_fixations``,
         ``found``, ``set_size``, ``hard`` (1 for the hard condition), ``rt`` (ms).
@@ -93,10 +93,10 @@ def run_paradigm(
         fixations_to_rt,
         search_slopes,
     )
-    from cogattn.search.asymmetry_ci import asymmetry_index_ci
-    from cogattn.search.baselines import make_search_model
+    from cogattn.search.asymmetry_bootstrap import asymmetry_index_ci
+    from cogattn.search.displays import make_trials
     from cogattn.search.paradigms import ORIENTATIONS, PARADIGMS, get_spec
-    from cogattn.search.stimuli import make_trials
+    from cogattn.search.variants import make_search_model
 
     check_option(paradigm, PARADIGMS, "paradigm")
     check_option(cue, ("display", "upright"), "cue")

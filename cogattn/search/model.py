@@ -36,7 +36,7 @@ faster.
 Backbone. MobileNetV2 is the default; EfficientNet-Lite0 (``efficientnet_lite0``,
 the other ImageNet network with offline weights) has the same taps (``final``, and
 :data:`THREE_STAGE_LAYERS`). With the turned items drawn as four quarter turns
-(``orientations="rotations"`` in :func:`cogattn.search.stimuli.make_trials`), its
+(``orientations="rotations"`` in :func:`cogattn.search.displays.make_trials`), its
 final map gives T vs L the human polarity and intersection the reverse, the
 opposite of MobileNetV2; with the published eccNET drawings (the default)
 MobileNetV2 gets both (T vs L only weakly) and EfficientNet-Lite0 still reverses
@@ -82,12 +82,12 @@ from cogattn._core.validation import (
     check_positive,
     validate_type,
 )
-from cogattn.search.pooling import ECCNET_SLOPES
-from cogattn.search.search_inputs import (
+from cogattn.search.model_inputs import (
     SearchInputs,
     check_search_inputs,
     resolve_device,
 )
+from cogattn.search.pooling import ECCNET_SLOPES
 from cogattn.search.topdown import (
     PooledCorrelation,
     combine_layers,

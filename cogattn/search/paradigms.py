@@ -74,7 +74,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.validation import check_option
-from cogattn.search._shapes import (
+from cogattn.search.shape_coverage import (
     arc_coverage,
     disc_coverage,
     pixel_offsets,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cogattn.search.displays import PARADIGMS, SearchTrials, make_trials
 from cogattn.search.paradigms import get_spec
-from cogattn.search.stimuli import PARADIGMS, SearchTrials, make_trials
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from cogattn.search.analysis import asymmetry_index, load_human_reference
+from cogattn.search.displays import PARADIGMS
 from cogattn.search.paradigms import get_spec
-from cogattn.search.stimuli import PARADIGMS
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cogattn._core.errors import ValidationError
 from cogattn.search.analysis import asymmetry_index, search_slopes
-from cogattn.search.asymmetry_ci import asymmetry_index_ci
+from cogattn.search.asymmetry_bootstrap import asymmetry_index_ci
 
 SIZES = (3, 6, 9)
 

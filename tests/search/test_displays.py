@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from cogattn import ValidationError
-from cogattn.search.paradigms import get_spec, item_set
-from cogattn.search.stimuli import (
+from cogattn.search.displays import (
     ORIENTATIONS,
     PARADIGMS,
     SearchTrials,
@@ -18,6 +17,7 @@ from cogattn.search.stimuli import (
     make_trials,
     paradigm_info,
 )
+from cogattn.search.paradigms import get_spec, item_set
 
 CONDITIONS = ("easy", "hard")
 

@@ -3,13 +3,13 @@
 A display is a square field split into a ``grid x grid`` array of cells. ``set_size``
 cells are drawn at random; each holds one item, shifted by a random whole number of
 pixels inside its cell (the item's drawing, with a blank border, never leaves the
-cell), and one of them, at random, holds the target. Rendering is antialiased (see
-:mod:`cogattn.search._shapes`) and fully vectorised: every item is pasted into the
-batch of images with one block-indexing operation.
+cell), and one of them, at random, holds the target. Rendering is antialiased
+(see :mod:`cogattn.search.shape_coverage`) and fully vectorised: every item is pasted
+into the batch of images with one block-indexing operation.
 
 Examples
 --------
->>> from cogattn.search.stimuli import make_trials
+>>> from cogattn.search.displays import make_trials
 >>> trials = make_trials("t_vs_l", "easy", set_size=6, n_trials=4, seed=0)
 >>> trials.images.shape
 (4, 615, 615)

@@ -9,18 +9,18 @@ from scipy import ndimage
 from skimage.feature import match_template
 
 from cogattn._core.errors import ValidationError
-from cogattn.search.baseline_maps import (
+from cogattn.search.matching_saliency_maps import (
     normalized_cross_correlation,
     spectral_residual_saliency,
 )
-from cogattn.search.baselines import (
+from cogattn.search.model import EccentricitySearchModel
+from cogattn.search.variants import (
     VARIANTS,
     ChanceSearch,
     PixelMatchingSearch,
     SaliencySearch,
     make_search_model,
 )
-from cogattn.search.model import EccentricitySearchModel
 
 
 def grid_boxes(n_trials, grid, cell):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from cogattn.search._shapes import (
+from cogattn.search.shape_coverage import (
     arc_coverage,
     disc_coverage,
     edge_coverage,

@@ -35,7 +35,7 @@ import torch
 from cogattn._core.errors import ValidationError
 from cogattn._core.seeding import check_random_state
 from cogattn._core.validation import check_int, check_option, check_positive
-from cogattn.search.baseline_maps import (
+from cogattn.search.matching_saliency_maps import (
     normalized_cross_correlation,
     spectral_residual_saliency,
 )
@@ -44,7 +44,7 @@ from cogattn.search.model import (
     THREE_STAGE_LAYERS,
     EccentricitySearchModel,
 )
-from cogattn.search.search_inputs import check_search_inputs, resolve_device
+from cogattn.search.model_inputs import check_search_inputs, resolve_device
 from cogattn.search.wta_ior import SearchResult, item_label_map, run_search
 
 __all__ = [
