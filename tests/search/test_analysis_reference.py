@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from cogattn.search.analysis import asymmetry_index, load_human_reference
 from cogattn.search.displays import PARADIGMS
 from cogattn.search.paradigms import get_spec
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_table_rows_and_columns():
@@ -54,9 +50,3 @@ def test_returns_a_fresh_copy():
     a = load_human_reference()
     a.loc[0, "human_ai"] = -5.0
     assert load_human_reference().loc[0, "human_ai"] == pytest.approx(0.81)
-
-
-def test_repository_copy_is_identical():
-    packaged = REPO / "cogattn" / "search" / "data" / "human_slopes.csv"
-    shared = REPO / "data" / "search_asymmetry_human.csv"
-    assert shared.read_bytes() == packaged.read_bytes()
