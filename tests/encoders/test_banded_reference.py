@@ -8,11 +8,12 @@ import warnings
 
 import numpy as np
 import pytest
+from _reference import require_reference
 
 from cogattn.encoders.banded import BandedRidgeCV
 from cogattn.encoders.ridge import RidgeCV
 
-himalaya = pytest.importorskip("himalaya")
+himalaya = require_reference("himalaya")
 
 
 def _two_spaces(rng, n, p1, p2, t=30):
@@ -144,7 +145,6 @@ def test_random_candidates_reproducible_and_on_simplex(rng):
 
 @pytest.mark.parametrize(("dtype", "tol"), [(np.float32, 1e-5), (np.float64, 1e-10)])
 def test_torch_matches_numpy(rng, dtype, tol):
-    pytest.importorskip("torch")
     X, Y = _two_spaces(rng, 100, 6, 8, t=12)
     X, Y = (X - X.mean(0)).astype(dtype), (Y - Y.mean(0)).astype(dtype)
     kw = {"groups": [6, 8], "alphas": np.logspace(-1, 3, 5), "n_iter": 5}

@@ -22,7 +22,8 @@ SFREQ = 150.0
 
 @pytest.fixture(scope="module")
 def recording(data_dir):
-    mne = pytest.importorskip("mne")
+    import mne
+
     folder = data_dir / "mne_test"
     if not (folder / "test_raw.fif").is_file():
         pytest.skip(reason=f"real data not found: {folder / 'test_raw.fif'} is missing")
@@ -39,7 +40,8 @@ def recording(data_dir):
 
 
 def test_trf_matches_averaged_erp(recording):
-    mne = pytest.importorskip("mne")
+    import mne
+
     raw, events, stim = recording
     model = TRF(-0.1, 0.5, SFREQ, alpha=1e-3).fit(stim, raw)
     assert model.coef_.shape == (60, 4, 91)

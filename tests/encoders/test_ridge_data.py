@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _reference import require_reference
 
 from cogattn.encoders.ridge import RidgeCV
 
@@ -14,8 +15,9 @@ from cogattn.encoders.ridge import RidgeCV
 @pytest.mark.data
 @pytest.mark.slow
 def test_eeg_from_meg_matches_himalaya(data_dir):
-    mne = pytest.importorskip("mne")
-    himalaya_ridge = pytest.importorskip("himalaya.ridge")
+    import mne
+
+    himalaya_ridge = require_reference("himalaya.ridge")
     from himalaya.scoring import r2_score
 
     path = data_dir / "mne_test" / "test_raw.fif"

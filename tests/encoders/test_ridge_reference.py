@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _reference import require_reference
 from sklearn.linear_model import Ridge as SkRidge
 from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold, TimeSeriesSplit
@@ -134,7 +135,7 @@ def test_ridgecv_non_complement_folds_match_reference(rng):
 @pytest.mark.parametrize("score", ["r2", "r"])
 @pytest.mark.parametrize("shape", [(150, 20), (50, 120)], ids=["primal", "kernel"])
 def test_ridgecv_matches_himalaya(rng, score, shape):
-    himalaya_ridge = pytest.importorskip("himalaya.ridge")
+    himalaya_ridge = require_reference("himalaya.ridge")
     from himalaya.scoring import correlation_score
     from himalaya.scoring import r2_score as h_r2
 
@@ -168,7 +169,6 @@ def test_kernel_and_primal_forms_agree(rng):
 
 @pytest.mark.parametrize(("dtype", "tol"), [(np.float32, 1e-5), (np.float64, 1e-10)])
 def test_torch_backend_matches_numpy(rng, dtype, tol):
-    pytest.importorskip("torch")
     X, Y = _data(rng, n=200, p=20, t=50)
     X, Y = X.astype(dtype), Y.astype(dtype)
     alphas = np.logspace(-1, 4, 6)
@@ -197,7 +197,8 @@ def test_cuda_backend_matches_numpy(rng):
 
 
 def test_torch_tensors_in_give_tensors_out(rng):
-    torch = pytest.importorskip("torch")
+    import torch
+
     X, Y = _data(rng, n=80, p=6, t=3)
     model = RidgeCV([0.1, 1.0, 10.0]).fit(torch.as_tensor(X), torch.as_tensor(Y))
     assert model.backend_ == "torch"

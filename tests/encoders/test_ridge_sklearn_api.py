@@ -3,13 +3,10 @@ torch backends."""
 
 from __future__ import annotations
 
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from cogattn.encoders.banded import BandedRidgeCV
 from cogattn.encoders.ridge import Ridge, RidgeCV
-
-pytest.importorskip("torch")
 
 # Object arrays are refused on purpose with a ValidationError that names the argument
 # and its dtype (a silent cast can hide a column of strings or None), so the check

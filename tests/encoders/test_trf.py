@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _reference import require_reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,7 +114,7 @@ def test_coef_equal_mne_receptive_field(rng):
 def test_coef_equal_mtrf(rng, direction, n_trials):
     # reference: mtrf.model.TRF.train; its lambda is averaged over trials and scaled
     # by fs, and its weights are ours times fs (see the trf module notes)
-    from mtrf.model import TRF as MTRF
+    MTRF = require_reference("mtrf.model").TRF
 
     fs, lam = 100, 0.3
     stim = [rng.standard_normal((300, 2)) + 0.3 for _ in range(n_trials)]
@@ -205,7 +206,8 @@ def test_alpha_per_target_picks_each_output(trf_data):
 
 
 def test_numpy_and_torch_agree(trf_data):
-    torch = pytest.importorskip("torch")
+    import torch
+
     stim, resp, _ = trf_data
     kw = dict(tmin=-0.02, tmax=0.1, sfreq=100.0, alpha=[1.0, 100.0], cv=2)
     m_np = TRF(**kw).fit(stim, resp)
@@ -221,7 +223,8 @@ def test_numpy_and_torch_agree(trf_data):
 
 
 def test_mne_raw_in_evoked_out(rng):
-    mne = pytest.importorskip("mne")
+    import mne
+
     sfreq = 100.0
     info = mne.create_info(["C3", "Cz", "C4"], sfreq, "eeg")
     stim = rng.standard_normal((1500, 1))

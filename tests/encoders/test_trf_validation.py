@@ -121,7 +121,8 @@ def test_use_before_fit_and_wrong_shapes(pair):
 
 
 def test_mne_sfreq_mismatch(rng):
-    mne = pytest.importorskip("mne")
+    import mne
+
     raw = mne.io.RawArray(
         rng.standard_normal((2, 300)), mne.create_info(2, 250.0, "eeg"), verbose=False
     )

@@ -72,7 +72,8 @@ def efficientnet(efficientnet_checkpoint: Path):
 def photos() -> dict[str, torch.Tensor]:
     """scikit-image photographs resized to 256 and cropped to 224: a cat, a cup of
     coffee (RGB) and the cameraman with his tripod (grayscale, (1, H, W) input)."""
-    skdata = pytest.importorskip("skimage.data")
+    import skimage.data as skdata
+
     return {
         name: resize_center_crop(getattr(skdata, name)()[None] / 255.0)
         for name in ("chelsea", "coffee", "camera")

@@ -304,7 +304,8 @@ def test_photographs_are_classified(efficientnet, photos):
 
 
 def test_photographs_resized_to_224(efficientnet):
-    skdata = pytest.importorskip("skimage.data")
+    import skimage.data as skdata
+
     imgs = [torch.from_numpy(getattr(skdata, n)() / 255.0).permute(2, 0, 1)[None]
             for n in ("chelsea", "coffee")]  # fmt: skip
     batch = torch.cat([

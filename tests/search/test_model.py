@@ -212,7 +212,6 @@ def test_target_kernels_are_odd_and_centred():
 
 
 def test_imagenet_backbone_finds_lone_target():
-    pytest.importorskip("cogattn.features")
     # cells of 2 stride-32 feature pixels: the default (deepest) layer resolves them
     imgs, target, masks, boxes = cross_display(2, [1, 6], cell=64)
     res = EccentricitySearchModel(device="cpu").search(imgs, target, masks, boxes)

@@ -112,7 +112,6 @@ def test_batched_equals_looped_reference(rng):
 
 
 def test_numpy_and_torch_agree_on_the_same_seed():
-    pytest.importorskip("torch")
     out = {}
     for name in ("numpy", "torch"):
         keys = random_unit_keys(40, 32, batch=4, rng=7, backend=name)
