@@ -23,45 +23,35 @@ eccNET slope of its depth (0.07, 0.16, 0.32, shallow to deep) and its own
 ``deg2px = 30 / stride`` feature pixels per degree.
 
 Layers. eccNET mixes three stages (:data:`THREE_STAGE_LAYERS`, the
-``eccnet_three_layers`` variant). On MobileNetV2 the shallower two reverse the
-configural asymmetries: alone, with cosine similarity, ``features.7.expand`` gives
-T vs L an AI of -0.73, ``features.14.expand`` -0.39 and ``final`` +0.14 (10 trials,
-stimulus seed 0, on mid-grey displays). The default (:data:`DEFAULT_LAYERS`) is the
-deepest map alone, as in IVSN, with eccNET's eccentricity pooling; on stimulus seed 0
-(30 trials per cell, shared layouts, single-alignment kernels) its summed distance to
-the human AIs is 1.79 against 2.81 for the three-stage mix (1.48 and 2.44 on the
-earlier mid-grey displays, where seed 1 gave 2.16 and 3.25), and it is 2 to 3 times
-faster.
+``eccnet_three_layers`` variant). The default (:data:`DEFAULT_LAYERS`) is the
+deepest map alone, as in IVSN, with eccNET's eccentricity pooling: on MobileNetV2 the
+shallower two stages reverse the configural asymmetries.
 
 Backbone. MobileNetV2 is the default; EfficientNet-Lite0 (``efficientnet_lite0``,
 the other ImageNet network with offline weights) has the same taps (``final``, and
-:data:`THREE_STAGE_LAYERS`). With the turned items drawn as four quarter turns
-(``orientations="rotations"`` in :func:`cogattn.search.displays.make_trials`), its
-final map gives T vs L the human polarity and intersection the reverse, the
-opposite of MobileNetV2; with the published eccNET drawings (the default)
-MobileNetV2 gets both (T vs L only weakly) and EfficientNet-Lite0 still reverses
-intersection on two stimulus seeds of three.
+:data:`THREE_STAGE_LAYERS`).
 
 Kernel. eccNET takes the target's feature patch at the target image's own alignment
 with the stride grid; display items fall anywhere on that grid, and at stride 32 the
 patch changes with the alignment. The kernel here is the mean of the target's patches
 at ``kernel_phases`` positions per axis over the coarsest stride (4: 16 positions, 8
-pixels apart). On MobileNetV2 (stimulus seeds 0-2, 30 trials, items drawn as quarter
-turns) this raises the mean AI from 0.35, 0.47 and 0.34 to 0.40, 0.58 and 0.40 and
-moves T vs L from -0.67, -0.21 and -0.68 to -0.61, -0.02 and -0.35; on
-EfficientNet-Lite0 the summed distance to the human AIs drops from 2.28 to 1.46 on
-average (MobileNetV2: 1.64 to 1.72).
+pixels apart): with ``P = kernel_phases`` and shifts ``a, b`` in
+``{0, s / P, ..., (P - 1) s / P}`` (``s`` the coarsest stride),
+``K = (1 / P^2) sum_{a, b} crop(f(shift_{a, b}(target)))``.
 
 Similarity. eccNET correlates the raw VGG16 features of the target with the scene's.
 On MobileNetV2 the raw correlation is dominated by what every item (and the blank
-background) shares: at ``features.14.expand`` a vertical bar's kernel responds to
-bars tilted by 20 to 80 degrees within 3 % of its response to itself. The default
-top-down map is therefore the cosine similarity between the target's features and
-each window of the scene's pooled features (normalised cross-correlation in
-feature space, ``similarity="cosine"``), which puts every layer on the same [0, 1]
-scale (layers are then weighted by their peak similarity). The raw correlation is
-``similarity="dot"``, weighted by peak over the target's self-response
+background) shares. The default top-down map is therefore the cosine similarity
+between the target's features and each window of the scene's pooled features
+(normalised cross-correlation in feature space, ``similarity="cosine"``:
+``<K, W> / (||K|| ||W||)`` for kernel ``K`` and window ``W``), which puts every layer
+on the same [0, 1] scale (layers are then weighted by their peak similarity). The raw
+correlation is ``similarity="dot"``, weighted by peak over the target's self-response
 (``layer_weighting="self"``) or by raw peak (``"max"``, eccNET).
+
+The measured results behind these choices (per layer, backbone, kernel and
+similarity) are in the user guide, ``docs/index.md``, section "Search model: measured
+results behind the design choices".
 """
 
 from __future__ import annotations
