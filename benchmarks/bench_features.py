@@ -86,18 +86,23 @@ def main():
     n = 4 if args.small else args.n
     from cogattn.search.model import THREE_STAGE_LAYERS
 
-    fx = load_backbone(args.backbone, weights="random", device=args.device, seed=0)
+    fx = load_backbone(
+        args.backbone, weights="random", device=args.device, random_state=0
+    )
     final = fx.aliases["final"]
     images = torch.rand(n, 3, 224, 224, generator=torch.Generator().manual_seed(0))
-    print(f"case: {args.backbone}, {n} images of 224 x 224, device {args.device}, "
-          f"{torch.get_num_threads()} CPU thread(s), median of {args.repeat}")
+    print(
+        f"case: {args.backbone}, {n} images of 224 x 224, device {args.device}, "
+        f"{torch.get_num_threads()} CPU thread(s), median of {args.repeat}"
+    )
     cases = {
         "extract layer2..4": ["features.3", "features.6", "features.13"],
         f"extract {final}": [final],
         "extract features.3": ["features.3"],
     }
-    print(f"{'name':<24}{'cogattn_s':>11}{'anchor_s':>11}{'ratio':>9}"
-          f"{'max_abs_diff':>15}")
+    print(
+        f"{'name':<24}{'cogattn_s':>11}{'anchor_s':>11}{'ratio':>9}{'max_abs_diff':>15}"
+    )
     fx.extract(images[:1], [final])  # warm up
     for name, layers in cases.items():
         t_cog, t_ref, (ours, ref) = timed_pair(
@@ -107,8 +112,9 @@ def main():
             args.device,
         )
         diff = max(float((ours[k] - ref[k]).abs().max()) for k in layers)
-        print(f"{name:<24}{t_cog:>11.4f}{t_ref:>11.4f}{t_cog / t_ref:>9.2f}"
-              f"{diff:>15.2e}")
+        print(
+            f"{name:<24}{t_cog:>11.4f}{t_ref:>11.4f}{t_cog / t_ref:>9.2f}{diff:>15.2e}"
+        )
 
     def plain_classify():
         with torch.no_grad():
@@ -117,8 +123,10 @@ def main():
     t_cog, t_ref, (ours, ref) = timed_pair(
         lambda: fx.classify(images), plain_classify, args.repeat, args.device
     )
-    print(f"{'classify':<24}{t_cog:>11.4f}{t_ref:>11.4f}{t_cog / t_ref:>9.2f}"
-          f"{float((ours - ref).abs().max()):>15.2e}")
+    print(
+        f"{'classify':<24}{t_cog:>11.4f}{t_ref:>11.4f}{t_cog / t_ref:>9.2f}"
+        f"{float((ours - ref).abs().max()):>15.2e}"
+    )
 
     # the search model's backbone: BatchNorm folded, channels-last on CPU, on
     # search displays (20.5 deg at 30 px/deg), against the hooked plain network
@@ -138,8 +146,7 @@ def main():
     )
     diff = max(float((ours[k] - ref[k]).abs().max()) for k in layers)
     name = f"search {m}x615x615"
-    print(f"{name:<24}{t_cog:>11.4f}{t_ref:>11.4f}{t_cog / t_ref:>9.2f}"
-          f"{diff:>15.2e}")
+    print(f"{name:<24}{t_cog:>11.4f}{t_ref:>11.4f}{t_cog / t_ref:>9.2f}{diff:>15.2e}")
 
 
 if __name__ == "__main__":

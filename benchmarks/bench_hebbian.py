@@ -85,8 +85,10 @@ def main() -> None:
           f"{'max_abs_diff':>15}")  # fmt: skip
     for batch, n, d_k, d_v in sizes:
         rng = np.random.default_rng(0)
-        keys = random_unit_keys(n, d_k, batch=batch, rng=rng, backend="numpy")
-        values = random_binary_values(n, d_v, batch=batch, rng=rng, backend="numpy")
+        keys = random_unit_keys(n, d_k, batch=batch, random_state=rng, backend="numpy")
+        values = random_binary_values(
+            n, d_v, batch=batch, random_state=rng, backend="numpy"
+        )
         anchor_s, ref = median_time(
             lambda keys=keys, values=values: loop_reference(keys, values), 1
         )

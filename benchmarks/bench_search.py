@@ -92,7 +92,9 @@ def main() -> None:
     parser.add_argument("--paradigm", default="curvature")
     parser.add_argument("--set-size", type=int, default=32)
     args = parser.parse_args()
-    trials = make_trials(args.paradigm, "hard", args.set_size, args.trials, seed=0)
+    trials = make_trials(
+        args.paradigm, "hard", args.set_size, args.trials, random_state=0
+    )
     model = EccentricitySearchModel(device="cpu")
     model.search(
         trials.images[:1], trials.target, trials.target_masks[:1], trials.item_boxes[:1]

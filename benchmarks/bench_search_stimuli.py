@@ -148,7 +148,7 @@ def main() -> None:
         for condition in ("easy", "hard"):
             t_ours, trials = _median_time(
                 lambda c=condition, s=size, p=paradigm: make_trials(
-                    p, c, s, N_TRIALS, seed=1
+                    p, c, s, N_TRIALS, random_state=1
                 ),
                 args.repeats,
             )

@@ -6,7 +6,9 @@ import functools
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -225,6 +227,15 @@ def _looks_like_path(value: str) -> bool:
     )
 
 
+def _init_seed(random_state: Any) -> int:
+    """Return the torch seed of a random initialisation, from ``random_state``."""
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**63 - 1))
+    if random_state is None:
+        return int(np.random.default_rng().integers(0, 2**63 - 1))
+    return check_int(random_state, "random_state", low=0)
+
+
 def _build_random(spec: BackboneSpec, seed: int) -> nn.Module:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -259,7 +270,7 @@ def load_backbone(
     name: str = "mobilenet_v2",
     weights: str | os.PathLike = "imagenet",
     device: str | torch.device | None = None,
-    seed: int = 0,
+    random_state: int | np.random.Generator | None = 0,
 ) -> FeatureExtractor:
     """Build a registered backbone with pretrained, random or user-supplied weights.
 
@@ -278,9 +289,10 @@ def load_backbone(
         ``"efficientnet_lite0"``, lukemelas' ``EfficientNet-PyTorch`` keys).
     device : str | torch.device | None
         ``"cpu"``, ``"cuda"`` or ``"cuda:N"``; ``None`` means CPU.
-    seed : int
+    random_state : int | numpy.random.Generator | None
         Seed of the random initialisation (used for ``"random"``; the global torch
-        generator is left as it was).
+        generator is left as it was): a non-negative int seeds torch directly, a
+        generator draws that int, ``None`` uses fresh OS entropy.
 
     Returns
     -------
@@ -306,7 +318,7 @@ def load_backbone(
         )
     spec = _REGISTRY[name]
     validate_type(weights, "path-like", "weights")
-    seed = check_int(seed, "seed", low=0)
+    seed = _init_seed(random_state)
     dev = _resolve_device(device)
     weights = os.fspath(weights)
 

@@ -9,7 +9,7 @@ resamples the trials of every (condition, set size) cell independently (a
 stratified bootstrap, :func:`scipy.stats.bootstrap` with one sample per cell), refits
 both slopes and recomputes the index on every resample. When the two conditions of a
 set size were searched on the same layouts (``paired=True``, the displays of
-:func:`~cogattn.search.experiment.run_paradigm`), trial ``i`` of the easy cell and
+:func:`~cogattn.search.paradigm_run.run_paradigm`), trial ``i`` of the easy cell and
 trial ``i`` of the hard cell are resampled together, which keeps the correlation
 between the two conditions that the shared layouts create.
 """
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.errors import ValidationError
+from cogattn._core.seeding import check_random_state
 from cogattn._core.validation import check_array, check_int
 from cogattn.search.analysis import asymmetry_index
 
@@ -38,7 +39,7 @@ def _paired_distribution(
     cells: list[np.ndarray],
     sizes: dict[bool, np.ndarray],
     n_resamples: int,
-    seed: int | np.random.Generator | None,
+    rng: np.random.Generator,
     statistic: Any,
 ) -> np.ndarray:
     """Bootstrap indices with the easy and hard trials of a set size drawn as pairs."""
@@ -55,7 +56,6 @@ def _paired_distribution(
                 f"paired conditions need as many trials in both cells of a set size; "
                 f"set size {s} has {e.size} easy and {h.size} hard trials"
             )
-    rng = np.random.default_rng(seed)
     # one index draw per set size, shared by its easy and hard cells
     draws = [rng.integers(0, e.size, (n_resamples, e.size)) for e in easy]
     samples = [e[i] for e, i in zip(easy, draws, strict=True)]
@@ -70,7 +70,7 @@ def asymmetry_index_ci(
     *,
     confidence: float = 0.95,
     n_resamples: int = 2000,
-    seed: int | np.random.Generator | None = 0,
+    random_state: int | np.random.Generator | None = 0,
     paired: bool = False,
 ) -> dict[str, float]:
     """Percentile bootstrap interval of the asymmetry index.
@@ -87,8 +87,8 @@ def asymmetry_index_ci(
         Coverage of the interval, in (0, 1).
     n_resamples : int
         Bootstrap resamples.
-    seed : int | numpy.random.Generator | None
-        Seed of the resampling.
+    random_state : int | numpy.random.Generator | None
+        Seed of the resampling (``None``: fresh OS entropy).
     paired : bool
         Whether the ``i``-th easy and the ``i``-th hard trial of each set size (in
         the order given) were searched on the same layout; they are then resampled
@@ -122,6 +122,7 @@ def asymmetry_index_ci(
     if not 0.0 < float(confidence) < 1.0:
         raise ValidationError(f"confidence must be in (0, 1), got {confidence!r}")
     n_resamples = check_int(n_resamples, "n_resamples", low=2)
+    rng = check_random_state(random_state)
     sizes = {c: np.unique(x[h == c]) for c in (False, True)}
     for c, name in ((False, "easy"), (True, "hard")):
         if sizes[c].size < 2:
@@ -146,7 +147,7 @@ def asymmetry_index_ci(
         reversed_ = float(point < 0)
         return {"ai": point, "ai_low": point, "ai_high": point, "p_reversed": reversed_}
     if paired:
-        dist = _paired_distribution(cells, sizes, n_resamples, seed, statistic)
+        dist = _paired_distribution(cells, sizes, n_resamples, rng, statistic)
         alpha = (1.0 - float(confidence)) / 2.0
         low, high = np.percentile(dist, [100 * alpha, 100 * (1 - alpha)])
         return {
@@ -162,7 +163,7 @@ def asymmetry_index_ci(
         confidence_level=float(confidence),
         method="percentile",
         vectorized=True,
-        rng=np.random.default_rng(seed),
+        rng=rng,
     )
     dist = np.asarray(res.bootstrap_distribution)
     return {

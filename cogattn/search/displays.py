@@ -10,7 +10,7 @@ into the batch of images with one block-indexing operation.
 Examples
 --------
 >>> from cogattn.search.displays import make_trials
->>> trials = make_trials("t_vs_l", "easy", set_size=6, n_trials=4, seed=0)
+>>> trials = make_trials("t_vs_l", "easy", set_size=6, n_trials=4, random_state=0)
 >>> trials.images.shape
 (4, 615, 615)
 """
@@ -87,7 +87,8 @@ class SearchTrials:
     px_per_degree : float
         Pixels per degree of visual angle.
     seed : int
-        Seed that reproduces this batch with :func:`make_trials`.
+        The integer seed this batch was drawn from: ``random_state=seed`` in
+        :func:`make_trials` reproduces it.
     """
 
     images: np.ndarray
@@ -137,9 +138,24 @@ def cell_edges(field_px: int, grid: int) -> np.ndarray:
     return np.round(np.arange(grid + 1) * field_px / grid).astype(np.int64)
 
 
-def _check_seed(seed: object) -> int:
-    seed = check_int(seed, "seed", low=0)
-    return seed
+def _display_seed(random_state: object) -> int:
+    """Return the integer seed of a batch of displays, from ``random_state``.
+
+    An int is used as it is; a generator (or ``None``: fresh OS entropy) draws one,
+    so every batch records an int that reproduces it.
+    """
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**32, dtype=np.uint64))
+    if random_state is None:
+        return int(np.random.default_rng().integers(0, 2**32, dtype=np.uint64))
+    if not isinstance(random_state, (int, np.integer)) or isinstance(
+        random_state, bool
+    ):
+        raise ValidationError(
+            "random_state must be a non-negative int, a numpy.random.Generator or "
+            f"None, got {type(random_state).__name__} {random_state!r:.60}"
+        )
+    return check_int(random_state, "random_state", low=0)
 
 
 def make_trials(
@@ -147,7 +163,7 @@ def make_trials(
     condition: str,
     set_size: int,
     n_trials: int,
-    seed: int,
+    random_state: int | np.random.Generator | None = None,
     px_per_degree: float = 30.0,
     orientations: str = "published",
 ) -> SearchTrials:
@@ -166,8 +182,10 @@ def make_trials(
         range is accepted, not only the published set sizes).
     n_trials : int
         Number of displays (>= 1).
-    seed : int
-        Non-negative seed; the same arguments always give the same displays.
+    random_state : int | numpy.random.Generator | None
+        A non-negative int: the same arguments always give the same displays. A
+        generator (or ``None``, fresh OS entropy) draws the int, which is kept in
+        ``trials.seed``.
     px_per_degree : float
         Resolution in pixels per degree of visual angle (30 in the published
         stimuli); must leave room for the items inside the grid cells.
@@ -185,8 +203,8 @@ def make_trials(
     ------
     ValidationError
         For an unknown paradigm, condition or orientations, a set size outside
-        ``[1, grid**2]``, ``n_trials < 1``, a negative seed, or a resolution too
-        low for the items.
+        ``[1, grid**2]``, ``n_trials < 1``, a negative ``random_state``, or a
+        resolution too low for the items.
     """
     check_option(paradigm, PARADIGMS, "paradigm")
     check_option(condition, CONDITIONS, "condition")
@@ -194,7 +212,7 @@ def make_trials(
     n_cells = spec.grid * spec.grid
     set_size = check_int(set_size, "set_size", low=1, high=n_cells)
     n_trials = check_int(n_trials, "n_trials", low=1)
-    seed = _check_seed(seed)
+    seed = _display_seed(random_state)
     ppd = check_positive(px_per_degree, "px_per_degree")
 
     field_px = round(spec.field_deg * ppd)
@@ -280,7 +298,7 @@ def make_trials(
 def make_paradigm(
     paradigm: str,
     n_trials_per_cell: int,
-    seed: int,
+    random_state: int | np.random.Generator | None = None,
     px_per_degree: float = 30.0,
     orientations: str = "published",
 ) -> Iterator[SearchTrials]:
@@ -292,8 +310,9 @@ def make_paradigm(
         One of :data:`PARADIGMS`.
     n_trials_per_cell : int
         Displays per condition and set size (30-36 in the published experiments).
-    seed : int
-        Non-negative root seed; each set size gets its own seed, derived with
+    random_state : int | numpy.random.Generator | None
+        Root seed: a non-negative int, or a generator (``None``: fresh OS entropy)
+        that draws one. Each set size gets its own seed, derived with
         :class:`numpy.random.SeedSequence` and stored in ``trials.seed``. The easy
         and hard cells of a set size share it, hence their layouts: trial ``i`` of
         the two conditions differs only in its items (common random numbers, which
@@ -311,7 +330,7 @@ def make_paradigm(
     """
     spec = get_spec(paradigm)
     n_trials_per_cell = check_int(n_trials_per_cell, "n_trials_per_cell", low=1)
-    seed = _check_seed(seed)
+    seed = _display_seed(random_state)
     check_positive(px_per_degree, "px_per_degree")
     check_option(orientations, ORIENTATIONS, "orientations")
     children = np.random.SeedSequence(seed).spawn(len(spec.set_sizes))

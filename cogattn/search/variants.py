@@ -168,18 +168,23 @@ class ChanceSearch(_MapSearch):
         Torch device; CUDA when available and None.
     max_fixations : int | None
         Fixations allowed after the central one; default ``set_size + 1``.
-    seed : int | numpy.random.Generator | None
-        Seed of the random item order.
+    random_state : int | numpy.random.Generator | None
+        Seed of the random item order: an int gives the same order on every call
+        of :meth:`search`, a generator advances from call to call, ``None`` draws
+        fresh OS entropy.
     """
 
     def __init__(
-        self, device: Any = None, max_fixations: int | None = None, seed: Any = None
+        self,
+        device: Any = None,
+        max_fixations: int | None = None,
+        random_state: Any = None,
     ) -> None:
         super().__init__(device, max_fixations)
-        self.seed = seed
+        self.random_state = random_state
 
     def _maps(self, x, device: torch.device) -> torch.Tensor:
-        rng = check_random_state(self.seed)
+        rng = check_random_state(self.random_state)
         n, set_size = x.item_boxes.shape[:2]
         values = torch.from_numpy(rng.random((n, set_size + 1))).to(device)
         values[:, set_size] = 0.0
@@ -188,14 +193,14 @@ class ChanceSearch(_MapSearch):
         return torch.gather(values, 1, slot).reshape(n, *x.shape)
 
 
-def make_search_model(variant: str, *, seed: Any = None, **kwargs: Any) -> Any:
+def make_search_model(variant: str, *, random_state: Any = None, **kwargs: Any) -> Any:
     """Build the searcher of one model variant.
 
     Parameters
     ----------
     variant : str
         One of :data:`VARIANTS`.
-    seed : int | numpy.random.Generator | None
+    random_state : int | numpy.random.Generator | None
         Seed of the ``chance`` variant (ignored by the others).
     **kwargs
         Passed to the searcher (e.g. ``device``, ``max_fixations``; for the
@@ -243,4 +248,4 @@ def make_search_model(variant: str, *, seed: Any = None, **kwargs: Any) -> Any:
         return PixelMatchingSearch(**kwargs)
     if variant == "saliency":
         return SaliencySearch(**kwargs)
-    return ChanceSearch(seed=seed, **kwargs)
+    return ChanceSearch(random_state=random_state, **kwargs)

@@ -55,13 +55,13 @@ def _batch_shape(shape: tuple[int, ...], name: str) -> tuple[int, ...]:
 
 
 def _resolve(
-    rng: Any, backend: str | ModuleType | None, dtype: str
+    random_state: Any, backend: str | ModuleType | None, dtype: str
 ) -> tuple[np.random.Generator, ModuleType, Any]:
     if isinstance(backend, str):
         check_option(backend, ALL_BACKENDS, "backend")
     module = get_backend(backend)
     check_option(dtype, ("float64", "float32"), "dtype")
-    return check_random_state(rng), module, getattr(module, dtype)
+    return check_random_state(random_state), module, getattr(module, dtype)
 
 
 def _leading(batch: int | tuple[int, ...] | None) -> tuple[int, ...]:
@@ -82,7 +82,7 @@ def random_unit_keys(
     d_k: int,
     *,
     batch: int | tuple[int, ...] | None = None,
-    rng: Any = None,
+    random_state: Any = None,
     backend: str | ModuleType | None = None,
     dtype: str = "float64",
 ) -> Any:
@@ -96,7 +96,7 @@ def random_unit_keys(
         Key dimension, ``>= 1``.
     batch : int | tuple of int | None
         Leading batch shape (independent memories); ``None`` for a single memory.
-    rng : int | numpy.random.Generator | None
+    random_state : int | numpy.random.Generator | None
         Seed or generator; the draws are the same on every backend.
     backend : {"numpy", "torch", "torch_cuda"} | None
         Backend of the output (``None``: the current backend).
@@ -111,7 +111,7 @@ def random_unit_keys(
     n_items = check_int(n_items, "n_items", low=1)
     d_k = check_int(d_k, "d_k", low=1)
     lead = _leading(batch)
-    rng, module, dt = _resolve(rng, backend, dtype)
+    rng, module, dt = _resolve(random_state, backend, dtype)
     x = module.randn((*lead, n_items, d_k), rng, dtype=module.float64)
     x = x / module.maximum(module.norm(x, axis=-1, keepdims=True), _TINY)
     return module.astype(x, dt)
@@ -122,7 +122,7 @@ def random_binary_values(
     d_v: int,
     *,
     batch: int | tuple[int, ...] | None = None,
-    rng: Any = None,
+    random_state: Any = None,
     backend: str | ModuleType | None = None,
     dtype: str = "float64",
 ) -> Any:
@@ -139,7 +139,7 @@ def random_binary_values(
         Value dimension, ``>= 1``.
     batch : int | tuple of int | None
         Leading batch shape; ``None`` for a single memory.
-    rng : int | numpy.random.Generator | None
+    random_state : int | numpy.random.Generator | None
         Seed or generator; the draws are the same on every backend.
     backend : {"numpy", "torch", "torch_cuda"} | None
         Backend of the output (``None``: the current backend).
@@ -154,7 +154,7 @@ def random_binary_values(
     n_items = check_int(n_items, "n_items", low=1)
     d_v = check_int(d_v, "d_v", low=1)
     lead = _leading(batch)
-    rng, module, dt = _resolve(rng, backend, dtype)
+    rng, module, dt = _resolve(random_state, backend, dtype)
     x = module.randn((*lead, n_items, d_v), rng, dtype=module.float64)
     scale = 1.0 / np.sqrt(d_v)
     return module.astype(module.where(x >= 0, scale, -scale), dt)
@@ -165,7 +165,7 @@ def orthogonal_keys(
     d_k: int,
     *,
     batch: int | tuple[int, ...] | None = None,
-    rng: Any = None,
+    random_state: Any = None,
     backend: str | ModuleType | None = None,
     dtype: str = "float64",
 ) -> Any:
@@ -183,7 +183,7 @@ def orthogonal_keys(
         Key dimension, ``>= 1``.
     batch : int | tuple of int | None
         Leading batch shape; ``None`` for a single memory.
-    rng : int | numpy.random.Generator | None
+    random_state : int | numpy.random.Generator | None
         Seed or generator.
     backend : {"numpy", "torch", "torch_cuda"} | None
         Backend of the output.
@@ -198,7 +198,7 @@ def orthogonal_keys(
     d_k = check_int(d_k, "d_k", low=1)
     n_items = check_int(n_items, "n_items", low=1, high=d_k)
     lead = _leading(batch)
-    rng, module, dt = _resolve(rng, backend, dtype)
+    rng, module, dt = _resolve(random_state, backend, dtype)
     g = rng.standard_normal((*lead, d_k, n_items))
     q, r = np.linalg.qr(g)
     signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))
@@ -397,8 +397,8 @@ class HebbianMemory:
     Examples
     --------
     >>> from cogattn.workspace import HebbianMemory, random_unit_keys
-    >>> keys = random_unit_keys(8, 64, rng=0)
-    >>> values = random_unit_keys(8, 32, rng=1)
+    >>> keys = random_unit_keys(8, 64, random_state=0)
+    >>> values = random_unit_keys(8, 32, random_state=1)
     >>> mem = HebbianMemory(keys, values)
     >>> mem.recall(keys).tolist()
     [0, 1, 2, 3, 4, 5, 6, 7]

@@ -57,7 +57,7 @@ def test_builtins_are_listed():
 
 
 def test_custom_backbone_taps_and_inplace_copy(tiny):
-    fx = load_backbone(tiny.name, weights="random", seed=3)
+    fx = load_backbone(tiny.name, weights="random", random_state=3)
     assert isinstance(fx, FeatureExtractor)
     assert fx.layer_names == ("features.0", "features.1", "features.2", "features.3")
     img = torch.rand(2, 3, 8, 8, generator=torch.Generator().manual_seed(1))
@@ -155,7 +155,7 @@ def test_inner_taps_of_a_custom_backbone():
         aliases={"conv1": "features.1.0"},
     )
     try:
-        fx = load_backbone(name, weights="random", seed=1)
+        fx = load_backbone(name, weights="random", random_state=1)
     finally:
         registry_module._REGISTRY.pop(name, None)
     assert fx.layer_names == ("features.0", "features.1")
@@ -196,8 +196,10 @@ def test_unknown_backbone_and_bad_arguments():
         ValidationError, match=r"unknown backbone 'resnet50'; registered backbones are "
     ):
         load_backbone("resnet50")
-    with pytest.raises(ValidationError, match=r"seed must be an integer in \[0, inf\]"):
-        load_backbone("mobilenet_v2", weights="random", seed=-1)
+    with pytest.raises(
+        ValidationError, match=r"random_state must be an integer in \[0, inf\]"
+    ):
+        load_backbone("mobilenet_v2", weights="random", random_state=-1)
     with pytest.raises(ValidationError, match="device must be 'cpu', 'cuda'"):
         load_backbone("mobilenet_v2", weights="random", device="gpu0")
 

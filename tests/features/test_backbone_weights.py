@@ -172,7 +172,7 @@ def test_download_goes_to_the_hub_cache(tmp_path, monkeypatch, packaged_checkpoi
 
 @pytest.mark.slow
 def test_vgg16_random_control_taps():
-    fx = load_backbone("vgg16", weights="random", seed=0)
+    fx = load_backbone("vgg16", weights="random", random_state=0)
     assert len(fx.layer_names) == 31 and fx.weights == "random"
     img = torch.rand(1, 3, 32, 32, generator=torch.Generator().manual_seed(0))
     feats = fx.extract(img, ["conv1_1", "relu1_1", "pool5", "layer3"])

@@ -192,7 +192,7 @@ def test_conv2d_same_dilation_and_gradient():
 
 @pytest.mark.parametrize("size", [(615, 615), (97, 131), (33, 225)])
 def test_odd_inputs_give_ceil_sized_maps(size):
-    fx = load_backbone("efficientnet_lite0", weights="random", seed=0)
+    fx = load_backbone("efficientnet_lite0", weights="random", random_state=0)
     img = torch.rand(1, 3, *size, generator=torch.Generator().manual_seed(0))
     names = ["features.0", "layer2", "layer3", "layer4", "final", "features.6.expand"]
     feats = fx.extract(img, names)
@@ -357,7 +357,7 @@ def test_inner_taps_are_post_activation(efficientnet, photos):
 
 # -------------------------------------------------------- fusion and channels-last
 def test_fused_batchnorm_computes_the_same_features():
-    fx = load_backbone("efficientnet_lite0", weights="random", seed=0)
+    fx = load_backbone("efficientnet_lite0", weights="random", random_state=0)
     perturb_batchnorm(fx)
     fused = fuse_batchnorm(fx)
     assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in fused.modules()) == 0
@@ -387,9 +387,9 @@ def test_fused_channels_last_imagenet_classifies_the_same(efficientnet, photos):
 
 # ------------------------------------------------------------------ random control
 def test_random_control_is_reproducible_and_differs(efficientnet, photos):
-    a = load_backbone("efficientnet_lite0", weights="random", seed=1)
-    b = load_backbone("efficientnet_lite0", weights="random", seed=1)
-    c = load_backbone("efficientnet_lite0", weights="random", seed=2)
+    a = load_backbone("efficientnet_lite0", weights="random", random_state=1)
+    b = load_backbone("efficientnet_lite0", weights="random", random_state=1)
+    c = load_backbone("efficientnet_lite0", weights="random", random_state=2)
     assert a.weights == "random"
     sa, sb, sc = (f.backbone.state_dict() for f in (a, b, c))
     si = efficientnet.backbone.state_dict()

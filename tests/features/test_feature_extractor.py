@@ -184,9 +184,9 @@ def test_eval_mode_and_no_grad(mobilenet, photos):
 
 
 def test_random_control_deterministic_and_different(mobilenet, photos):
-    a = load_backbone("mobilenet_v2", weights="random", seed=1)
-    b = load_backbone("mobilenet_v2", weights="random", seed=1)
-    c = load_backbone("mobilenet_v2", weights="random", seed=2)
+    a = load_backbone("mobilenet_v2", weights="random", random_state=1)
+    b = load_backbone("mobilenet_v2", weights="random", random_state=1)
+    c = load_backbone("mobilenet_v2", weights="random", random_state=2)
     assert a.weights == "random"
     for (key, va), vb, vc, vi in zip(
         a.backbone.state_dict().items(),
@@ -210,7 +210,7 @@ def test_random_control_leaves_global_rng_alone():
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    load_backbone("mobilenet_v2", weights="random", seed=5)
+    load_backbone("mobilenet_v2", weights="random", random_state=5)
     assert torch.equal(torch.rand(3), expected)
 
 

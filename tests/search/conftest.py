@@ -19,7 +19,7 @@ def trials_by_cell() -> dict[tuple[str, str], SearchTrials]:
     for paradigm in PARADIGMS:
         size = max(get_spec(paradigm).set_sizes)
         for condition in ("easy", "hard"):
-            trials = make_trials(paradigm, condition, size, 6, seed=7)
+            trials = make_trials(paradigm, condition, size, 6, random_state=7)
             for arr in (trials.images, trials.target, trials.target_masks):
                 arr.setflags(write=False)
             out[paradigm, condition] = trials

@@ -93,7 +93,9 @@ def test_interval_matches_an_independent_numpy_bootstrap(paired):
         40.0 if paired else 120.0,
         layout_sd=150.0 if paired else 0.0,
     )
-    out = asymmetry_index_ci(rt, size, hard, n_resamples=4000, seed=3, paired=paired)
+    out = asymmetry_index_ci(
+        rt, size, hard, n_resamples=4000, random_state=3, paired=paired
+    )
     reference = _numpy_paired_bootstrap if paired else _numpy_bootstrap
     ref = reference(rt, size, hard, 4000, np.random.default_rng(4))
     low, high = np.percentile(ref, [2.5, 97.5])
@@ -131,7 +133,7 @@ def test_no_spread_gives_a_point_interval():
 )
 def test_interval_is_ordered_and_within_bounds(slope_e, slope_h, noise, seed):
     rt, size, hard = _trials(np.random.default_rng(seed), slope_e, slope_h, noise, 8)
-    out = asymmetry_index_ci(rt, size, hard, n_resamples=200, seed=seed)
+    out = asymmetry_index_ci(rt, size, hard, n_resamples=200, random_state=seed)
     assert -1.0 <= out["ai_low"] <= out["ai_high"] <= 1.0
     assert -1.0 <= out["ai"] <= 1.0 and 0.0 <= out["p_reversed"] <= 1.0
 

@@ -76,7 +76,7 @@ def test_shapes_dtypes_and_ranges(trials_by_cell, paradigm):
 def test_image_size_is_field_times_resolution(ppd):
     for paradigm in PARADIGMS:
         spec = get_spec(paradigm)
-        tr = make_trials(paradigm, "easy", 1, 1, seed=0, px_per_degree=ppd)
+        tr = make_trials(paradigm, "easy", 1, 1, random_state=0, px_per_degree=ppd)
         assert tr.images.shape[1:] == (round(spec.field_deg * ppd),) * 2
 
 
@@ -253,8 +253,12 @@ def _rotations(drawing: np.ndarray) -> list[np.ndarray]:
 def test_turned_items_swap_between_conditions(paradigm, orientations):
     """Easy and hard swap the two shapes; display items take all four drawings."""
     size = max(get_spec(paradigm).set_sizes)
-    easy = make_trials(paradigm, "easy", size, 6, seed=7, orientations=orientations)
-    hard = make_trials(paradigm, "hard", size, 6, seed=7, orientations=orientations)
+    easy = make_trials(
+        paradigm, "easy", size, 6, random_state=7, orientations=orientations
+    )
+    hard = make_trials(
+        paradigm, "hard", size, 6, random_state=7, orientations=orientations
+    )
     t_upright, l_upright = _target_core(easy), _target_core(hard)
     assert not np.array_equal(t_upright, l_upright)
     variants = _published_variants if orientations == "published" else _rotations
@@ -322,20 +326,24 @@ def test_published_drawings_as_quarter_turns():
 
 def test_orientations_error_and_default():
     with pytest.raises(ValidationError, match=r"orientations.*published.*rotations"):
-        make_trials("t_vs_l", "easy", 3, 2, seed=0, orientations="mirrored")
+        make_trials("t_vs_l", "easy", 3, 2, random_state=0, orientations="mirrored")
     with pytest.raises(ValidationError, match="orientations"):
-        make_paradigm("t_vs_l", 2, seed=0, orientations="flips")
-    default = make_trials("t_vs_l", "hard", 6, 4, seed=5)
-    published = make_trials("t_vs_l", "hard", 6, 4, seed=5, orientations="published")
-    turned = make_trials("t_vs_l", "hard", 6, 4, seed=5, orientations="rotations")
+        make_paradigm("t_vs_l", 2, random_state=0, orientations="flips")
+    default = make_trials("t_vs_l", "hard", 6, 4, random_state=5)
+    published = make_trials(
+        "t_vs_l", "hard", 6, 4, random_state=5, orientations="published"
+    )
+    turned = make_trials(
+        "t_vs_l", "hard", 6, 4, random_state=5, orientations="rotations"
+    )
     np.testing.assert_array_equal(default.images, published.images)
     assert default.kind_names != turned.kind_names
     # same layouts and variant indices: only the drawings of the turned items differ
     np.testing.assert_array_equal(default.item_kinds, turned.item_kinds)
     np.testing.assert_array_equal(default.item_boxes, turned.item_boxes)
     # the other paradigms draw the same items either way
-    a = make_trials("curvature", "easy", 8, 2, seed=1, orientations="rotations")
-    b = make_trials("curvature", "easy", 8, 2, seed=1)
+    a = make_trials("curvature", "easy", 8, 2, random_state=1, orientations="rotations")
+    b = make_trials("curvature", "easy", 8, 2, random_state=1)
     np.testing.assert_array_equal(a.images, b.images)
 
 
@@ -383,7 +391,7 @@ def test_heterogeneous_orientation_shares_distractors():
     assert sorted(items.kinds[k] for k in de) == sorted(
         f"tilt{s}{a}" for s in "+-" for a in (40, 60, 80)
     )
-    tr = make_trials("orientation_heterogeneous", "easy", 12, 20, seed=3)
+    tr = make_trials("orientation_heterogeneous", "easy", 12, 20, random_state=3)
     used = set(tr.item_kinds.ravel().tolist()) - {te}
     assert used == set(de)
 
@@ -401,16 +409,16 @@ def test_antialiased_edges_take_intermediate_values(trials_by_cell):
 
 def test_same_seed_same_displays_other_seed_differs():
     for paradigm in PARADIGMS:
-        a = make_trials(paradigm, "hard", 3, 4, seed=11)
-        b = make_trials(paradigm, "hard", 3, 4, seed=11)
-        c = make_trials(paradigm, "hard", 3, 4, seed=12)
+        a = make_trials(paradigm, "hard", 3, 4, random_state=11)
+        b = make_trials(paradigm, "hard", 3, 4, random_state=11)
+        c = make_trials(paradigm, "hard", 3, 4, random_state=12)
         for field in ("images", "target_masks", "item_boxes", "target_index"):
             np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
         assert not np.array_equal(a.images, c.images)
 
 
 def test_positions_and_target_cells_vary_across_trials():
-    tr = make_trials("curvature", "easy", 8, 200, seed=1)
+    tr = make_trials("curvature", "easy", 8, 200, random_state=1)
     cells = tr.item_boxes[..., :2].reshape(-1, 2)
     assert len({tuple(c) for c in cells}) == 36  # every cell gets used
     target_cells = tr.item_boxes[np.arange(200), tr.target_index, :2]
@@ -422,7 +430,7 @@ def test_positions_and_target_cells_vary_across_trials():
 
 
 def test_set_size_counts_all_items():
-    tr = make_trials("t_vs_l", "easy", 9, 2, seed=0)
+    tr = make_trials("t_vs_l", "easy", 9, 2, random_state=0)
     background = np.float32(get_spec("t_vs_l").background)
     ink_cells = [
         sum(
@@ -435,7 +443,7 @@ def test_set_size_counts_all_items():
 
 
 def test_make_paradigm_yields_every_cell_reproducibly():
-    batches = list(make_paradigm("lighting", 3, seed=5))
+    batches = list(make_paradigm("lighting", 3, random_state=5))
     spec = get_spec("lighting")
     assert [(b.condition, b.set_size) for b in batches] == [
         (c, s) for c in CONDITIONS for s in spec.set_sizes
@@ -444,19 +452,19 @@ def test_make_paradigm_yields_every_cell_reproducibly():
     n_sizes = len(spec.set_sizes)
     assert [b.seed for b in batches[:n_sizes]] == [b.seed for b in batches[n_sizes:]]
     assert len({b.seed for b in batches}) == n_sizes
-    again = list(make_paradigm("lighting", 3, seed=5))
+    again = list(make_paradigm("lighting", 3, random_state=5))
     for a, b in zip(batches, again, strict=True):
         np.testing.assert_array_equal(a.images, b.images)
         redo = make_trials(a.paradigm, a.condition, a.set_size, 3, a.seed)
         np.testing.assert_array_equal(a.images, redo.images)
-    other = next(make_paradigm("lighting", 3, seed=6))
+    other = next(make_paradigm("lighting", 3, random_state=6))
     assert not np.array_equal(other.images, batches[0].images)
 
 
 @pytest.mark.parametrize("paradigm", PARADIGMS)
 def test_conditions_of_a_seed_share_their_layouts(paradigm):
-    easy = make_trials(paradigm, "easy", 3, 6, seed=21)
-    hard = make_trials(paradigm, "hard", 3, 6, seed=21)
+    easy = make_trials(paradigm, "easy", 3, 6, random_state=21)
+    hard = make_trials(paradigm, "hard", 3, 6, random_state=21)
     for name in ("item_boxes", "item_centers", "target_index", "target_masks"):
         np.testing.assert_array_equal(getattr(easy, name), getattr(hard, name))
     items = item_set(paradigm, 30.0)
@@ -519,16 +527,16 @@ def test_published_layouts():
 
 def test_unknown_paradigm_lists_allowed():
     with pytest.raises(ValidationError, match=r"paradigm: 'spiral'.*'curvature'"):
-        make_trials("spiral", "easy", 3, 1, seed=0)
+        make_trials("spiral", "easy", 3, 1, random_state=0)
     with pytest.raises(ValidationError, match=r"allowed values are .*'t_vs_l'"):
         paradigm_info("spiral")
     with pytest.raises(ValidationError, match="paradigm"):
-        make_paradigm("spiral", 3, seed=0)
+        make_paradigm("spiral", 3, random_state=0)
 
 
 def test_unknown_condition_lists_allowed():
     with pytest.raises(ValidationError, match=r"condition: 'medium'.*'easy', 'hard'"):
-        make_trials("curvature", "medium", 3, 1, seed=0)
+        make_trials("curvature", "medium", 3, 1, random_state=0)
 
 
 @pytest.mark.parametrize(
@@ -538,30 +546,30 @@ def test_set_size_beyond_grid(paradigm, n_cells):
     with pytest.raises(
         ValidationError, match=rf"set_size must be an integer in \[1, {n_cells}\]"
     ):
-        make_trials(paradigm, "easy", n_cells + 1, 1, seed=0)
+        make_trials(paradigm, "easy", n_cells + 1, 1, random_state=0)
     # the full grid is allowed
-    tr = make_trials(paradigm, "easy", n_cells, 1, seed=0)
+    tr = make_trials(paradigm, "easy", n_cells, 1, random_state=0)
     assert tr.item_boxes.shape[1] == n_cells
 
 
 def test_bad_counts_and_seed():
     with pytest.raises(ValidationError, match=r"set_size must be .* got 0"):
-        make_trials("curvature", "easy", 0, 1, seed=0)
+        make_trials("curvature", "easy", 0, 1, random_state=0)
     with pytest.raises(ValidationError, match="set_size must be an instance of int"):
-        make_trials("curvature", "easy", 2.5, 1, seed=0)
+        make_trials("curvature", "easy", 2.5, 1, random_state=0)
     with pytest.raises(ValidationError, match=r"n_trials must be .* got 0"):
-        make_trials("curvature", "easy", 3, 0, seed=0)
-    with pytest.raises(ValidationError, match=r"seed must be .* got -1"):
-        make_trials("curvature", "easy", 3, 1, seed=-1)
+        make_trials("curvature", "easy", 3, 0, random_state=0)
+    with pytest.raises(ValidationError, match=r"random_state must be .* got -1"):
+        make_trials("curvature", "easy", 3, 1, random_state=-1)
     with pytest.raises(ValidationError, match=r"n_trials_per_cell must be .* got 0"):
-        make_paradigm("curvature", 0, seed=0)
+        make_paradigm("curvature", 0, random_state=0)
 
 
 def test_resolution_too_low():
     with pytest.raises(ValidationError, match=r"px_per_degree=5 is too low.*>= "):
-        make_trials("curvature", "easy", 3, 1, seed=0, px_per_degree=5)
+        make_trials("curvature", "easy", 3, 1, random_state=0, px_per_degree=5)
     with pytest.raises(ValidationError, match="px_per_degree must be a finite number"):
-        make_trials("curvature", "easy", 3, 1, seed=0, px_per_degree=-30)
+        make_trials("curvature", "easy", 3, 1, random_state=0, px_per_degree=-30)
 
 
 @pytest.mark.parametrize("paradigm", PARADIGMS)
@@ -601,7 +609,7 @@ def test_contrast_polarity_follows_the_published_stimuli():
     for paradigm, (background, ink) in expected.items():
         spec = get_spec(paradigm)
         assert (spec.background, spec.ink) == (background, ink), paradigm
-        tr = make_trials(paradigm, "easy", 1, 1, seed=0)
+        tr = make_trials(paradigm, "easy", 1, 1, random_state=0)
         patch = item_set(paradigm, 30.0).patches
         if paradigm == "lighting":  # shaded from 0 to 1 around the grey
             assert patch.min() < 0.05 and patch.max() > 0.95

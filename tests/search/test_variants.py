@@ -92,9 +92,15 @@ def test_chance_is_seeded_and_uniform():
     boxes = grid_boxes(n, 3, 10)
     masks = np.zeros((n, size, size), bool)
     masks[:, 0:10, 0:10] = True
-    a = ChanceSearch(device="cpu", seed=3).search(imgs, imgs[0, :10, :10], masks, boxes)
-    b = ChanceSearch(device="cpu", seed=3).search(imgs, imgs[0, :10, :10], masks, boxes)
-    c = ChanceSearch(device="cpu", seed=4).search(imgs, imgs[0, :10, :10], masks, boxes)
+    a = ChanceSearch(device="cpu", random_state=3).search(
+        imgs, imgs[0, :10, :10], masks, boxes
+    )
+    b = ChanceSearch(device="cpu", random_state=3).search(
+        imgs, imgs[0, :10, :10], masks, boxes
+    )
+    c = ChanceSearch(device="cpu", random_state=4).search(
+        imgs, imgs[0, :10, :10], masks, boxes
+    )
     np.testing.assert_array_equal(a.fixations, b.fixations)
     assert not np.array_equal(a.fixations, c.fixations)
     # random order: the target's rank is uniform on 1..9, mean 5 (+- 4 s.e.)
@@ -116,7 +122,7 @@ def test_variant_factory():
     with pytest.raises(ValidationError, match="no three-stage layers"):
         make_search_model("eccnet_three_layers", backbone="vgg16")
     assert isinstance(make_search_model("saliency"), SaliencySearch)
-    assert isinstance(make_search_model("chance", seed=1), ChanceSearch)
+    assert isinstance(make_search_model("chance", random_state=1), ChanceSearch)
     ivsn = make_search_model("ivsn")
     assert isinstance(ivsn, EccentricitySearchModel)
     assert ivsn.layers == ("final",) and ivsn.eccentricity is False

@@ -34,8 +34,8 @@ def test_squared_norm_matches_exact_expectation(rng):
     # Reference: the analytic expectation E|M k_j|^2 = 1 + (N - 1) / d_k, exact for
     # random unit keys and any unit values independent of the keys.
     d_k, n, batch = 32, 24, 400
-    keys = random_unit_keys(n, d_k, batch=batch, rng=rng)
-    values = random_binary_values(n, 64, batch=batch, rng=rng)
+    keys = random_unit_keys(n, d_k, batch=batch, random_state=rng)
+    values = random_binary_values(n, 64, batch=batch, random_state=rng)
     r = retrieve(store(keys, values), keys)
     per_memory = (r**2).sum(-1).mean(-1)
     sem = per_memory.std(ddof=1) / np.sqrt(batch)
@@ -51,8 +51,8 @@ def test_mean_cosine_matches_closed_form(rng, d_k, n):
     # differs from it by a Jensen term below 0.01 for d_k >= 16 (plus ~0.3/d_v from
     # value cross-talk), so the tolerance is that bound plus 3 standard errors.
     batch = max(4, 4096 // n)
-    keys = random_unit_keys(n, d_k, batch=batch, rng=rng)
-    values = random_binary_values(n, 256, batch=batch, rng=rng)
+    keys = random_unit_keys(n, d_k, batch=batch, random_state=rng)
+    values = random_binary_values(n, 256, batch=batch, random_state=rng)
     cos = retrieval_cosine(retrieve(store(keys, values), keys), values)
     per_memory = cos.mean(-1)
     sem = per_memory.std(ddof=1) / np.sqrt(batch)
@@ -60,7 +60,7 @@ def test_mean_cosine_matches_closed_form(rng, d_k, n):
 
 
 def test_single_item_is_recalled_exactly(rng):
-    keys = random_unit_keys(1, 20, batch=3, rng=rng)
+    keys = random_unit_keys(1, 20, batch=3, random_state=rng)
     values = rng.standard_normal((3, 1, 7))
     r = retrieve(store(keys, values), keys)
     np.testing.assert_allclose(r, values, rtol=0, atol=1e-14)
@@ -72,23 +72,23 @@ def test_orthogonal_keys_recall_perfectly_up_to_d_k(rng):
     # Reference: with orthonormal keys the cross-talk k_i . k_j vanishes, so the
     # readout is exactly v_j (cosine 1) for every N <= d_k.
     d_k = 24
-    keys = orthogonal_keys(d_k, d_k, batch=5, rng=rng)
+    keys = orthogonal_keys(d_k, d_k, batch=5, random_state=rng)
     gram = keys @ np.swapaxes(keys, -1, -2)
     eye = np.broadcast_to(np.eye(d_k), gram.shape)
     np.testing.assert_allclose(gram, eye, atol=1e-12)
-    values = random_binary_values(d_k, 16, batch=5, rng=rng)
+    values = random_binary_values(d_k, 16, batch=5, random_state=rng)
     r = retrieve(store(keys, values), keys)
     np.testing.assert_allclose(r, values, atol=1e-12)
     assert np.all(sign_recall(r, values))
     assert np.all(cleanup(r, values) == np.arange(d_k))
     with pytest.raises(ValidationError, match=r"n_items must be an integer in \[1, 24"):
-        orthogonal_keys(25, d_k, rng=rng)
+        orthogonal_keys(25, d_k, random_state=rng)
 
 
 def test_batched_equals_looped_reference(rng):
     # Reference: a plain per-item, per-query Python loop with np.outer.
     batch, n, d_k, d_v = 3, 6, 5, 4
-    keys = random_unit_keys(n, d_k, batch=batch, rng=rng)
+    keys = random_unit_keys(n, d_k, batch=batch, random_state=rng)
     values = rng.standard_normal((batch, n, d_v))
     queries = rng.standard_normal((batch, 9, d_k))
     memory = store(keys, values)
@@ -114,8 +114,8 @@ def test_batched_equals_looped_reference(rng):
 def test_numpy_and_torch_agree_on_the_same_seed():
     out = {}
     for name in ("numpy", "torch"):
-        keys = random_unit_keys(40, 32, batch=4, rng=7, backend=name)
-        values = random_binary_values(40, 16, batch=4, rng=8, backend=name)
+        keys = random_unit_keys(40, 32, batch=4, random_state=7, backend=name)
+        values = random_binary_values(40, 16, batch=4, random_state=8, backend=name)
         mem = HebbianMemory(keys, values)
         r = mem.retrieve(keys)
         out[name] = (keys, r, retrieval_cosine(r, values), mem.recall(keys))
@@ -126,22 +126,24 @@ def test_numpy_and_torch_agree_on_the_same_seed():
 
 
 def test_backend_kind_follows_input(backend_name, rng):
-    keys = random_unit_keys(10, 16, batch=2, rng=rng, backend=backend_name)
-    values = random_binary_values(10, 8, batch=2, rng=rng, backend=backend_name)
+    keys = random_unit_keys(10, 16, batch=2, random_state=rng, backend=backend_name)
+    values = random_binary_values(
+        10, 8, batch=2, random_state=rng, backend=backend_name
+    )
     cos = retrieval_cosine(retrieve(store(keys, values), keys), values)
     assert type(cos) is type(keys)
     assert float(_np(cos).min()) > 0
 
 
 def test_memory_write_is_incremental(rng):
-    keys = random_unit_keys(10, 16, rng=rng)
-    values = random_binary_values(10, 8, rng=rng)
+    keys = random_unit_keys(10, 16, random_state=rng)
+    values = random_binary_values(10, 8, random_state=rng)
     mem = HebbianMemory(keys[:4], values[:4]).write(keys[4:], values[4:])
     np.testing.assert_allclose(mem.matrix, store(keys, values), atol=1e-14)
     assert mem.n_items == 10
     assert list(mem.recall(keys)) == list(range(10))
     with pytest.raises(ValidationError, match="memories of shape"):
-        mem.write(random_unit_keys(2, 5, rng=rng), values[:2])
+        mem.write(random_unit_keys(2, 5, random_state=rng), values[:2])
 
 
 # ------------------------------------------------------------- properties
@@ -164,8 +166,8 @@ def test_cosine_is_bounded(a, b):
     value_scale=st.floats(1e-3, 1e3),
 )
 def test_cosine_invariant_to_key_and_value_rescaling(seed, key_scale, value_scale):
-    keys = random_unit_keys(6, 8, batch=2, rng=seed)
-    values = random_binary_values(6, 5, batch=2, rng=seed + 1)
+    keys = random_unit_keys(6, 8, batch=2, random_state=seed)
+    values = random_binary_values(6, 5, batch=2, random_state=seed + 1)
     base = retrieval_cosine(retrieve(store(keys, values), keys), values)
     k2, v2 = keys * key_scale, values * value_scale
     scaled = retrieval_cosine(retrieve(store(k2, v2), k2), v2)
@@ -175,14 +177,14 @@ def test_cosine_invariant_to_key_and_value_rescaling(seed, key_scale, value_scal
 # ------------------------------------------------------------- bad input
 def test_bad_inputs_raise_clear_errors(rng):
     with pytest.raises(ValidationError, match=r"d_k must be an integer in \[1, inf"):
-        random_unit_keys(4, 0, rng=rng)
+        random_unit_keys(4, 0, random_state=rng)
     with pytest.raises(ValidationError, match=r"invalid value for backend: 'jax'"):
-        random_unit_keys(4, 8, rng=rng, backend="jax")
+        random_unit_keys(4, 8, random_state=rng, backend="jax")
     with pytest.raises(ValidationError, match=r"invalid value for dtype: 'float16'"):
-        random_binary_values(4, 8, rng=rng, dtype="float16")
+        random_binary_values(4, 8, random_state=rng, dtype="float16")
     with pytest.raises(ValidationError, match="batch must be None"):
-        random_unit_keys(4, 8, rng=rng, batch=2.5)
-    keys = random_unit_keys(4, 8, rng=rng)
+        random_unit_keys(4, 8, random_state=rng, batch=2.5)
+    keys = random_unit_keys(4, 8, random_state=rng)
     with pytest.raises(ValidationError, match=r"must agree .* \(4, 8\)"):
         store(keys, np.ones((5, 3)))
     bad = keys.copy()

@@ -75,7 +75,7 @@ def test_error_free_capacity_by_hand():
 
 def test_error_free_capacity_matches_direct_check(rng):
     # Reference: the definition, checked directly for every prefix with a loop.
-    keys = random_unit_keys(30, 32, batch=20, rng=rng)
+    keys = random_unit_keys(30, 32, batch=20, random_state=rng)
     cap = error_free_capacity(keys)
     for b in range(20):
         direct = 0
@@ -89,7 +89,7 @@ def test_error_free_capacity_matches_direct_check(rng):
 
 
 def test_error_free_capacity_orthogonal_and_backends(backend_name, rng):
-    keys = orthogonal_keys(16, 16, batch=3, rng=rng, backend=backend_name)
+    keys = orthogonal_keys(16, 16, batch=3, random_state=rng, backend=backend_name)
     cap = error_free_capacity(keys)
     assert type(cap) is type(keys)
     assert [int(x) for x in cap] == [16, 16, 16]
@@ -97,8 +97,8 @@ def test_error_free_capacity_orthogonal_and_backends(backend_name, rng):
 
 def test_sign_recall_capacity_matches_direct_check(rng):
     # Reference: store each prefix separately and test sign recall of all its items.
-    keys = random_unit_keys(12, 16, batch=15, rng=rng)
-    values = random_binary_values(12, 32, batch=15, rng=rng)
+    keys = random_unit_keys(12, 16, batch=15, random_state=rng)
+    values = random_binary_values(12, 32, batch=15, random_state=rng)
     cap = sign_recall_capacity(keys, values)
     for b in range(15):
         direct = 0
