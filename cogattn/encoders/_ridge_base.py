@@ -6,26 +6,25 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
-import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from cogattn._core.backend import get_backend, infer_backend
-from cogattn._core.validation import check_option, validate_type
+from cogattn._core.errors import ValidationError
+from cogattn._core.validation import (
+    check_array,
+    check_option,
+    is_tensor,
+    validate_type,
+)
 from cogattn.encoders._ridge_checks import (
     check_ridge_data,
     check_score_func,
     check_x_predict,
-    is_tensor,
 )
+from cogattn.encoders.scores import pearson_per_target, r2_per_target
 
-__all__ = [
-    "RidgeBase",
-    "choose_form",
-    "default_targets_batch",
-    "pearson_per_target",
-    "r2_per_target",
-]
+__all__ = ["RidgeBase", "choose_form", "default_targets_batch"]
 
 #: largest default number of targets solved together
 DEFAULT_TARGETS_BATCH = 2048
@@ -45,47 +44,6 @@ def choose_form(solver: str, n_samples: int, n_features: int) -> str:
     if solver == "auto":
         return "kernel" if n_features > n_samples else "primal"
     return solver
-
-
-def r2_per_target(Y: Any, Yhat: Any, xp: ModuleType) -> Any:
-    """Coefficient of determination per target (0 where ``Y`` is constant).
-
-    Parameters
-    ----------
-    Y, Yhat : array of shape (n_samples, n_targets)
-        Observed and predicted targets.
-    xp : module
-        Backend.
-
-    Returns
-    -------
-    r2 : array of shape (n_targets,)
-    """
-    sse = xp.sum((Y - Yhat) ** 2, axis=0)
-    sst = xp.sum((Y - xp.mean(Y, axis=0, keepdims=True)) ** 2, axis=0)
-    ok = xp.astype(sst > 0, Y.dtype)
-    return (1.0 - sse / (sst + (1.0 - ok))) * ok
-
-
-def pearson_per_target(Y: Any, Yhat: Any, xp: ModuleType) -> Any:
-    """Pearson correlation per target (0 where either side is constant).
-
-    Parameters
-    ----------
-    Y, Yhat : array of shape (n_samples, n_targets)
-        Observed and predicted targets.
-    xp : module
-        Backend.
-
-    Returns
-    -------
-    r : array of shape (n_targets,)
-    """
-    Yc = Y - xp.mean(Y, axis=0, keepdims=True)
-    Hc = Yhat - xp.mean(Yhat, axis=0, keepdims=True)
-    prod = xp.sum(Yc**2, axis=0) * xp.sum(Hc**2, axis=0)
-    ok = xp.astype(prod > 0, Y.dtype)
-    return xp.sum(Yc * Hc, axis=0) / xp.sqrt(prod + (1.0 - ok)) * ok
 
 
 class RidgeBase(MultiOutputMixin, RegressorMixin, BaseEstimator):
@@ -113,8 +71,7 @@ class RidgeBase(MultiOutputMixin, RegressorMixin, BaseEstimator):
         for key, value in attrs.items():
             if ravel and key in ("coef_", "intercept_"):
                 value = value[0]
-            if as_tensor:
-                value = xp.asarray(value)
+            value = xp.asarray(value) if as_tensor else xp.to_numpy(value)
             setattr(self, key, value)
 
     def _decision(self, X: Any) -> tuple[Any, ModuleType, bool]:
@@ -162,7 +119,8 @@ class RidgeBase(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Returns
         -------
         scores : array of shape (n_targets,)
-            Numpy array, or a tensor when ``X`` is a tensor.
+            Numpy array, or a tensor when ``X`` is a tensor. Constant target columns
+            follow the rule of :mod:`cogattn.encoders.scores`.
         """
         score_func = check_score_func(
             getattr(self, "score_func", "r2") if score_func is None else score_func
@@ -172,12 +130,19 @@ class RidgeBase(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Y = xp.asarray(Yn, dtype=xp.float64)
         P = xp.astype(pred, xp.float64)
         P = P[:, None] if P.ndim == 1 else P
-        func = r2_per_target if score_func == "r2" else pearson_per_target
-        out = func(Y, P, xp)
+        if score_func == "r2":
+            out = r2_per_target(Y, P, xp=xp)
+        else:
+            out = pearson_per_target(Y, P, xp=xp)
         return out if tensor else xp.to_numpy(out)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Coefficient of determination averaged over targets (scikit-learn rule).
+
+        The per-target scores are those of
+        :func:`cogattn.encoders.scores.r2_per_target` (a constant target scores
+        1.0 when predicted exactly, else 0.0, as scikit-learn's
+        ``r2_score(force_finite=True)``), computed on the model's backend.
 
         Parameters
         ----------
@@ -186,19 +151,27 @@ class RidgeBase(MultiOutputMixin, RegressorMixin, BaseEstimator):
         y : array-like of shape (n_samples, n_targets) or (n_samples,)
             Observed targets.
         sample_weight : array-like of shape (n_samples,) | None
-            Sample weights, passed to :func:`sklearn.metrics.r2_score`.
+            Sample weights.
 
         Returns
         -------
         score : float
         """
-        from sklearn.metrics import r2_score
-
         pred, xp, _ = self._decision(X)
-        y = y.detach().cpu().numpy() if is_tensor(y) else y
-        return float(
-            r2_score(np.asarray(y), xp.to_numpy(pred), sample_weight=sample_weight)
-        )
+        _, Yn, _, _ = check_ridge_data(X, y)
+        Y = xp.asarray(Yn, dtype=xp.float64)
+        P = xp.astype(pred, xp.float64)
+        P = P[:, None] if P.ndim == 1 else P
+        weight = None
+        if sample_weight is not None:
+            weight = check_array(sample_weight, "sample_weight", ndim=1)
+            if weight.shape[0] != Y.shape[0]:
+                raise ValidationError(
+                    f"sample_weight must have one value per sample ({Y.shape[0]}), "
+                    f"got shape {tuple(weight.shape)}"
+                )
+            weight = xp.asarray(weight, dtype=xp.float64)
+        return float(xp.mean(r2_per_target(Y, P, sample_weight=weight, xp=xp)))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

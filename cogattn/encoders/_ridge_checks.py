@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.errors import ValidationError
-from cogattn._core.validation import check_array, check_int, check_option
+from cogattn._core.validation import check_array, check_int, check_option, is_tensor
 
 __all__ = [
     "check_alphas",
@@ -20,63 +20,35 @@ __all__ = [
     "check_solver",
     "check_targets_batch",
     "check_x_predict",
-    "is_tensor",
 ]
 
 SCORE_FUNCS = ("r2", "r")
 SOLVERS = ("auto", "primal", "kernel")
 
 
-def is_tensor(x: Any) -> bool:
-    """Whether ``x`` is a torch tensor (checked without importing torch)."""
-    return type(x).__module__.startswith("torch")
-
-
-def _as_numpy(x: Any, name: str, ndim: tuple[int, ...]) -> np.ndarray:
+def _check_data(x: Any, name: str, ndim: tuple[int, ...]) -> Any:
+    """Check one data argument; numpy stays numpy, a tensor stays on its device."""
     if x is None:
         raise ValidationError(
             f"{name} is None; this estimator requires y to be passed, but the "
             "target y is None"
         )
-    if is_tensor(x):
-        x = x.detach().cpu().numpy()
-    if hasattr(x, "tocsr") or hasattr(x, "todense"):
-        raise ValidationError(
-            f"{name} is a sparse matrix ({type(x).__name__}): sparse input is not "
-            "supported, convert it with .toarray()"
-        )
-    arr = np.asarray(x) if not isinstance(x, np.ndarray) else x
-    if arr.dtype.kind == "c":
-        raise ValidationError(
-            f"{name} has dtype {arr.dtype}: Complex data not supported; "
-            "give real numbers (float32 or float64)"
-        )
-    if arr.dtype.kind not in "biuf":
-        raise ValidationError(
-            f"{name} must hold real numbers (float32 or float64), got dtype {arr.dtype}"
-        )
-    if arr.ndim not in ndim:
-        hint = (
-            "; Reshape your data with .reshape(-1, 1) for a single feature or "
-            ".reshape(1, -1) for a single sample"
-            if ndim == (2,) and arr.ndim == 1
-            else ""
-        )
-        raise ValidationError(
-            f"{name} must have {' or '.join(map(str, ndim))} dimension(s), got "
-            f"shape {arr.shape}{hint}"
-        )
+    arr = check_array(x, name, ndim=ndim, dtype="floating", min_size=0)
     if arr.ndim >= 1 and arr.shape[0] == 0:
         raise ValidationError(
-            f"{name} has 0 sample(s) (shape={arr.shape}) while a minimum of 1 is "
-            "required."
+            f"{name} has 0 sample(s) (shape={tuple(arr.shape)}) while a minimum of "
+            "1 is required."
         )
     if arr.ndim == 2 and arr.shape[1] == 0:
         raise ValidationError(
-            f"{name} has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
-            "required."
+            f"{name} has 0 feature(s) (shape={tuple(arr.shape)}) while a minimum of "
+            "1 is required."
         )
-    return check_array(arr, name, ndim=ndim, dtype="floating", finite=True)
+    return arr
+
+
+def _is_float32(arr: Any) -> bool:
+    return str(arr.dtype).removeprefix("torch.") == "float32"
 
 
 def check_ridge_data(
@@ -95,28 +67,26 @@ def check_ridge_data(
 
     Returns
     -------
-    X : numpy.ndarray of shape (n_samples, n_features)
-    Y : numpy.ndarray of shape (n_samples, n_targets)
+    X : numpy.ndarray | torch.Tensor of shape (n_samples, n_features)
+        Float data; a tensor stays a tensor on its device.
+    Y : numpy.ndarray | torch.Tensor of shape (n_samples, n_targets)
+        Float data; a tensor stays a tensor on its device.
     ravel : bool
         Whether ``Y`` was one-dimensional.
     dtype : numpy dtype
         ``float32`` when both inputs are float32, else ``float64``.
     """
-    Xn = _as_numpy(X, x_name, (2,))
-    Yn = _as_numpy(Y, y_name, (1, 2))
+    Xn = _check_data(X, x_name, (2,))
+    Yn = _check_data(Y, y_name, (1, 2))
     if Xn.shape[0] != Yn.shape[0]:
         raise ValidationError(
             f"{x_name} and {y_name} must have the same number of samples, got "
             f"{x_name} with {Xn.shape[0]} and {y_name} with {Yn.shape[0]}"
         )
-    if Xn.shape[1] < 1:
-        raise ValidationError(
-            f"{x_name} must have at least 1 feature, got shape {Xn.shape}"
-        )
     ravel = Yn.ndim == 1
     if ravel:
         Yn = Yn[:, None]
-    both32 = Xn.dtype == np.float32 and Yn.dtype == np.float32
+    both32 = _is_float32(Xn) and _is_float32(Yn)
     dtype = np.dtype(np.float32 if both32 else np.float64)
     return Xn, Yn, ravel, dtype
 
@@ -135,9 +105,10 @@ def check_x_predict(X: Any, n_features: int, owner: str) -> np.ndarray:
 
     Returns
     -------
-    X : numpy.ndarray of shape (n_samples, n_features)
+    X : numpy.ndarray | torch.Tensor of shape (n_samples, n_features)
+        A tensor stays a tensor on its device.
     """
-    Xn = _as_numpy(X, "X", (2,))
+    Xn = _check_data(X, "X", (2,))
     if Xn.shape[1] != n_features:
         raise ValidationError(
             f"X has {Xn.shape[1]} features, but {owner} is expecting {n_features} "
@@ -162,8 +133,8 @@ def check_alphas(alphas: Any, name: str = "alphas") -> np.ndarray:
     """
     if isinstance(alphas, numbers.Real) and not isinstance(alphas, bool):
         alphas = [alphas]
-    if is_tensor(alphas):
-        alphas = alphas.detach().cpu().numpy()
+    if is_tensor(alphas):  # a handful of hyper-parameters, read on the host
+        alphas = alphas.tolist()
     arr = check_array(alphas, name, ndim=1, dtype="floating", finite=True)
     if np.any(arr <= 0):
         raise ValidationError(
@@ -248,14 +219,15 @@ def check_folds(cv: Any, n_samples: int) -> list[tuple[np.ndarray, np.ndarray]]:
             )
             for start, stop in itertools.pairwise(bounds)
         ]
-    if hasattr(cv, "split"):
+    text = isinstance(cv, (str, bytes))  # str.split is no splitter
+    if hasattr(cv, "split") and not text:
         try:
             pairs = list(cv.split(np.zeros((n_samples, 1))))
         except ValueError as err:
             raise ValidationError(
                 f"cv splitter {cv!r} cannot split n_samples={n_samples}: {err}"
             ) from None
-    elif isinstance(cv, Iterable) and not isinstance(cv, (str, bytes)):
+    elif isinstance(cv, Iterable) and not text:
         pairs = list(cv)
     else:
         raise ValidationError(

@@ -34,20 +34,20 @@ def _refit_into(
     alphas_t: Any,
     y_mean: Any,
     xp: ModuleType,
-    coef: np.ndarray,
-    intercept: np.ndarray,
+    coef: Any,
+    intercept: Any,
     sl: slice,
 ) -> None:
     coef_b = refit_batch(design, FtY, alphas_t, xp)
-    coef[sl] = xp.to_numpy(xp.transpose(coef_b))
-    intercept[sl] = xp.to_numpy(
-        y_mean - xp.matmul(design.x_mean, xp.astype(coef_b, xp.float64))
+    coef[sl] = xp.transpose(coef_b)
+    intercept[sl] = xp.astype(
+        y_mean - xp.matmul(design.x_mean, xp.astype(coef_b, xp.float64)), coef.dtype
     )
 
 
 def ridge_refit(
-    X: np.ndarray,
-    Y: np.ndarray,
+    X: Any,
+    Y: Any,
     alpha_t: np.ndarray,
     *,
     fit_intercept: bool,
@@ -55,15 +55,15 @@ def ridge_refit(
     xp: ModuleType,
     dtype: Any,
     batch: int,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[Any, Any]:
     """Ridge on all samples with one alpha per target.
 
     Parameters
     ----------
-    X : numpy.ndarray of shape (n_samples, n_features)
-        Validated features.
-    Y : numpy.ndarray of shape (n_samples, n_targets)
-        Validated targets.
+    X : array of shape (n_samples, n_features)
+        Validated features (numpy array or tensor; moved to ``xp``).
+    Y : array of shape (n_samples, n_targets)
+        Validated targets (numpy array or tensor; moved to ``xp``).
     alpha_t : numpy.ndarray of shape (n_targets,)
         Alpha of each target (> 0).
     fit_intercept : bool
@@ -79,15 +79,17 @@ def ridge_refit(
 
     Returns
     -------
-    coef : numpy.ndarray of shape (n_targets, n_features)
-    intercept : numpy.ndarray of shape (n_targets,)
+    coef : array of shape (n_targets, n_features)
+        On backend ``xp``, compute dtype.
+    intercept : array of shape (n_targets,)
+        On backend ``xp``, compute dtype.
     """
     design = prepare_design(
         X, fit_intercept=fit_intercept, form=form, xp=xp, dtype=dtype
     )
     n_targets = Y.shape[1]
-    coef = np.empty((n_targets, X.shape[1]), dtype=dtype)
-    intercept = np.empty(n_targets, dtype=dtype)
+    coef = xp.zeros((n_targets, X.shape[1]), dtype=design.F.dtype)
+    intercept = xp.zeros(n_targets, dtype=design.F.dtype)
     for sl in _batches(n_targets, batch):
         Yb = xp.asarray(Y[:, sl], dtype=design.F.dtype)
         _, y_mean, FtY = batch_statistics(
@@ -99,8 +101,8 @@ def ridge_refit(
 
 
 def ridge_cv_path(
-    X: np.ndarray,
-    Y: np.ndarray,
+    X: Any,
+    Y: Any,
     alphas: np.ndarray,
     folds: list[tuple[np.ndarray, np.ndarray]],
     *,
@@ -116,10 +118,10 @@ def ridge_cv_path(
 
     Parameters
     ----------
-    X : numpy.ndarray of shape (n_samples, n_features)
-        Validated features.
-    Y : numpy.ndarray of shape (n_samples, n_targets)
-        Validated targets.
+    X : array of shape (n_samples, n_features)
+        Validated features (numpy array or tensor; moved to ``xp``).
+    Y : array of shape (n_samples, n_targets)
+        Validated targets (numpy array or tensor; moved to ``xp``).
     alphas : numpy.ndarray of shape (n_alphas,)
         Candidate strengths.
     folds : list of (train, test) int arrays
@@ -142,9 +144,10 @@ def ridge_cv_path(
     Returns
     -------
     result : dict
-        ``scores`` (n_alphas, n_targets) mean CV scores, ``best`` (n_targets,)
-        indices of the chosen alphas, and with ``refit`` ``coef`` (n_targets,
-        n_features) and ``intercept`` (n_targets,).
+        Arrays on backend ``xp``: ``scores`` (n_alphas, n_targets) mean CV scores
+        (float64), ``best`` (n_targets,) indices of the chosen alphas, and with
+        ``refit`` ``coef`` (n_targets, n_features) and ``intercept`` (n_targets,)
+        in the compute dtype.
     """
     design = prepare_design(
         X, fit_intercept=fit_intercept, form=form, xp=xp, dtype=dtype
@@ -153,12 +156,12 @@ def ridge_cv_path(
     partition = partitions_samples(stats, folds, X.shape[0])
     n_targets = Y.shape[1]
     alphas_b = xp.asarray(alphas, dtype=xp.float64)
-    scores_all = np.empty((alphas.size, n_targets))
-    best = np.empty(n_targets, dtype=np.int64)
+    scores_all = xp.zeros((alphas.size, n_targets), dtype=xp.float64)
+    best = xp.zeros(n_targets, dtype=xp.int64)
     out: dict[str, Any] = {"scores": scores_all, "best": best}
     if refit:
-        out["coef"] = np.empty((n_targets, X.shape[1]), dtype=dtype)
-        out["intercept"] = np.empty(n_targets, dtype=dtype)
+        out["coef"] = xp.zeros((n_targets, X.shape[1]), dtype=design.F.dtype)
+        out["intercept"] = xp.zeros(n_targets, dtype=design.F.dtype)
     for sl in _batches(n_targets, batch):
         Yb = xp.asarray(Y[:, sl], dtype=design.F.dtype)
         Yc, y_mean = center_targets(Yb, fit_intercept=fit_intercept, xp=xp)
@@ -174,8 +177,8 @@ def ridge_cv_path(
         )
         del Yc
         idx = select_alphas(scores, alphas, xp)
-        scores_all[:, sl] = xp.to_numpy(scores)
-        best[sl] = xp.to_numpy(idx)
+        scores_all[:, sl] = scores
+        best[sl] = idx
         if refit:
             _refit_into(
                 design,

@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from cogattn._core.backend import get_backend
 from cogattn._core.errors import ValidationError
+from cogattn._core.validation import is_tensor
 from cogattn.encoders._banded_weightings import (
     check_groups,
     check_weightings,
@@ -35,7 +36,6 @@ from cogattn.encoders._ridge_base import (
     RidgeBase,
     choose_form,
     default_targets_batch,
-    pearson_per_target,
 )
 from cogattn.encoders._ridge_checks import (
     check_alphas,
@@ -45,10 +45,10 @@ from cogattn.encoders._ridge_checks import (
     check_solver,
     check_targets_batch,
     check_x_predict,
-    is_tensor,
 )
 from cogattn.encoders._ridge_path import ridge_cv_path, ridge_refit
 from cogattn.encoders.ridge import DEFAULT_ALPHAS
+from cogattn.encoders.scores import pearson_per_target
 
 __all__ = ["BandedRidgeCV"]
 
@@ -81,8 +81,8 @@ class BandedRidgeCV(RidgeBase):
     random_state : int | numpy.random.Generator | None
         Seed of the random candidates.
     backend : {"numpy", "torch", "torch_cuda"} | None
-        Compute backend; ``None`` uses torch for torch tensors, else the current
-        backend.
+        Compute backend; ``None`` follows the inputs (torch tensors are solved on
+        their device, with no copy to the host), else the current backend.
 
     Attributes
     ----------
@@ -90,14 +90,14 @@ class BandedRidgeCV(RidgeBase):
         Coefficients on the unscaled features.
     intercept_ : array of shape (n_targets,) or float
         Intercepts.
-    deltas_ : numpy.ndarray of shape (n_spaces, n_targets)
+    deltas_ : array of shape (n_spaces, n_targets)
         Log space scalings ``log(gamma / alpha)``; space ``i`` of target ``t`` is
         penalised with ``exp(-deltas_[i, t])``.
-    best_alphas_ : numpy.ndarray of shape (n_targets,)
+    best_alphas_ : array of shape (n_targets,)
         Chosen global alpha per target.
     gammas_ : numpy.ndarray of shape (n_candidates, n_spaces)
         Candidate weightings tried.
-    cv_scores_ : numpy.ndarray of shape (n_candidates, n_targets)
+    cv_scores_ : array of shape (n_candidates, n_targets)
         Best mean CV score of every candidate (over alphas).
     groups_ : list of numpy.ndarray
         Column indices of each space.
@@ -105,6 +105,11 @@ class BandedRidgeCV(RidgeBase):
         Number of features.
     backend_ : str
         Backend used.
+
+    Notes
+    -----
+    ``coef_``, ``intercept_``, ``deltas_``, ``best_alphas_`` and ``cv_scores_``
+    are numpy arrays, or tensors on the data's device when fitted on tensors.
     """
 
     def __init__(
@@ -174,17 +179,24 @@ class BandedRidgeCV(RidgeBase):
         space_of = np.empty(p, dtype=np.int64)
         for k, idx in enumerate(groups):
             space_of[idx] = k
-        X64 = Xn.astype(np.float64)
-        eps = np.finfo(dtype).eps
-        best_score = np.full(n_targets, -np.inf)
-        best_gamma = np.zeros(n_targets, dtype=np.int64)
-        best_alpha = np.ones(n_targets)
-        cv_scores = np.empty((gammas.shape[0], n_targets))
-        slope = np.log(alphas) * 1e-10
+        space_of = xp.asarray(space_of)
+        X64 = xp.asarray(Xn, dtype=xp.float64)
+        Yn = xp.asarray(Yn)  # indexed by target below, on the backend
+        eps = float(np.finfo(dtype).eps)
+        alphas_x = xp.asarray(alphas, dtype=xp.float64)
+        slope = xp.asarray(np.log(alphas) * 1e-10, dtype=xp.float64)
+        best_score = xp.full(n_targets, -np.inf, dtype=xp.float64)
+        best_gamma = xp.zeros(n_targets, dtype=xp.int64)
+        best_alpha = xp.ones(n_targets, dtype=xp.float64)
+        cv_scores = xp.zeros((gammas.shape[0], n_targets), dtype=xp.float64)
+        roots = [
+            xp.asarray(np.sqrt(gamma), dtype=xp.float64)[space_of] for gamma in gammas
+        ]
+        every = xp.arange(n_targets)
         common = dict(fit_intercept=self.fit_intercept, form=form, xp=xp, dtype=dtype)
-        for g, gamma in enumerate(gammas):
+        for g, root in enumerate(roots):
             res = ridge_cv_path(
-                X64 * np.sqrt(gamma)[space_of],
+                X64 * root[None, :],
                 Yn,
                 alphas,
                 folds,
@@ -194,30 +206,44 @@ class BandedRidgeCV(RidgeBase):
                 **common,
             )
             best = res["best"]
-            scores = res["scores"][best, np.arange(n_targets)] + slope[best]
+            scores = res["scores"][best, every] + slope[best]
             cv_scores[g] = scores
             better = scores > best_score + eps
-            best_score[better] = scores[better]
-            best_gamma[better] = g
-            best_alpha[better] = alphas[best[better]]
-        coef = np.empty((n_targets, p), dtype=dtype)
-        intercept = np.empty(n_targets, dtype=dtype)
-        for g in np.unique(best_gamma):
-            targets = np.flatnonzero(best_gamma == g)
-            root = np.sqrt(gammas[g])[space_of]
+            best_score = xp.where(better, scores, best_score)
+            best_gamma = xp.where(better, g, best_gamma)
+            best_alpha = xp.where(better, alphas_x[best], best_alpha)
+        coef = intercept = None
+        for g, root in enumerate(roots):
+            targets = every[best_gamma == g]
+            if targets.shape[0] == 0:
+                continue
             c, b = ridge_refit(
-                X64 * root, Yn[:, targets], best_alpha[targets], batch=size, **common
+                X64 * root[None, :],
+                Yn[:, targets],
+                best_alpha[targets],
+                batch=size,
+                **common,
             )
-            coef[targets] = c * root[None, :].astype(dtype)
+            if coef is None:
+                coef = xp.zeros((n_targets, p), dtype=c.dtype)
+                intercept = xp.zeros(n_targets, dtype=c.dtype)
+            coef[targets] = c * xp.astype(root, c.dtype)[None, :]
             intercept[targets] = b
+        gamma_best = xp.transpose(xp.asarray(gammas, dtype=xp.float64)[best_gamma])
         self.groups_ = groups
         self.gammas_ = gammas
-        self.cv_scores_ = cv_scores
-        self.best_alphas_ = best_alpha
-        self.deltas_ = np.log(gammas[best_gamma].T / best_alpha[None, :])
         self.n_features_in_ = p
         self.backend_ = xp.name
-        self._store(xp, is_tensor(X), ravel, coef_=coef, intercept_=intercept)
+        self._store(
+            xp,
+            is_tensor(X),
+            ravel,
+            coef_=coef,
+            intercept_=intercept,
+            cv_scores_=cv_scores,
+            best_alphas_=best_alpha,
+            deltas_=xp.log(gamma_best / best_alpha[None, :]),
+        )
         return self
 
     def predict_split(self, X: Any) -> Any:
@@ -285,7 +311,7 @@ class BandedRidgeCV(RidgeBase):
         Y = xp.asarray(Yn, dtype=xp.float64)
         P = xp.astype(xp.asarray(split), xp.float64)
         if score_func == "r":
-            out = xp.stack([pearson_per_target(Y, P[k], xp) for k in range(len(P))])
+            out = xp.stack([pearson_per_target(Y, P[k], xp=xp) for k in range(len(P))])
         else:
             Yc = Y - xp.mean(Y, axis=0, keepdims=True)
             Pc = P - xp.mean(P, axis=1, keepdims=True)

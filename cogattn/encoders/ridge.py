@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.errors import ValidationError
-from cogattn._core.validation import check_array
+from cogattn._core.validation import check_array, is_tensor
 from cogattn.encoders._ridge_base import (
     RidgeBase,
     choose_form,
@@ -31,7 +31,6 @@ from cogattn.encoders._ridge_checks import (
     check_score_func,
     check_solver,
     check_targets_batch,
-    is_tensor,
 )
 from cogattn.encoders._ridge_path import ridge_cv_path, ridge_refit
 
@@ -61,8 +60,9 @@ class Ridge(RidgeBase):
         Targets solved together; ``None`` picks a size that keeps working memory
         small.
     backend : {"numpy", "torch", "torch_cuda"} | None
-        Compute backend; ``None`` uses torch for torch tensors, else the current
-        backend (:func:`cogattn._core.backend.get_backend`).
+        Compute backend; ``None`` follows the inputs (torch tensors are solved on
+        their device, with no copy to the host), else the current backend
+        (:func:`cogattn._core.backend.get_backend`).
 
     Attributes
     ----------
@@ -81,7 +81,8 @@ class Ridge(RidgeBase):
     -----
     Data in float32 (both ``X`` and ``y``) is solved with float32 products and
     float64 Gram matrices and eigendecompositions; anything else in float64.
-    Fitted attributes are numpy arrays, or backend tensors when fitted on tensors.
+    Fitted attributes are numpy arrays, or tensors on the data's device when
+    fitted on tensors.
     """
 
     def __init__(
@@ -119,8 +120,8 @@ class Ridge(RidgeBase):
         n, p = Xn.shape
         n_targets = Yn.shape[1]
         alpha = self.alpha
-        if is_tensor(alpha):
-            alpha = alpha.detach().cpu().numpy()
+        if is_tensor(alpha):  # hyper-parameters, read on the host
+            alpha = alpha.tolist()
         alpha = check_array(np.atleast_1d(alpha), "alpha", ndim=1, finite=True)
         if np.any(alpha <= 0):
             raise ValidationError(f"alpha must be > 0, got {alpha[alpha <= 0][:5]}")
@@ -177,8 +178,8 @@ class RidgeCV(RidgeBase):
         Targets processed together; ``None`` picks a size that keeps the working
         memory a fraction of ``y``.
     backend : {"numpy", "torch", "torch_cuda"} | None
-        Compute backend; ``None`` uses torch for torch tensors, else the current
-        backend.
+        Compute backend; ``None`` follows the inputs (torch tensors are solved on
+        their device, with no copy to the host), else the current backend.
 
     Attributes
     ----------
@@ -186,10 +187,10 @@ class RidgeCV(RidgeBase):
         Coefficients refit on all samples (1-D when ``y`` was 1-D).
     intercept_ : array of shape (n_targets,) or float
         Intercepts.
-    best_alphas_ : numpy.ndarray of shape (n_targets,)
+    best_alphas_ : array of shape (n_targets,)
         Chosen alpha per target. Ties (scores equal up to 1e-10 per unit of
         ``log(alpha)``) go to the larger alpha.
-    cv_scores_ : numpy.ndarray of shape (n_alphas, n_targets)
+    cv_scores_ : array of shape (n_alphas, n_targets)
         Mean cross-validated score of every alpha for every target.
     n_features_in_ : int
         Number of features.
@@ -202,6 +203,8 @@ class RidgeCV(RidgeBase):
     at most n_samples in kernel form) and, per batch of targets, about
     ``n_alphas * n_folds * min(n_test, q) * q`` multiply-adds per target. float32
     data uses float32 products with float64 Gram matrices and eigenvectors.
+    Fitted arrays are numpy arrays, or tensors on the data's device when fitted on
+    tensors.
 
     Examples
     --------
@@ -280,7 +283,13 @@ class RidgeCV(RidgeBase):
         )
         self.n_features_in_ = p
         self.backend_ = xp.name
-        self.best_alphas_ = alphas[best]
-        self.cv_scores_ = cv_scores
-        self._store(xp, is_tensor(X), ravel, coef_=coef, intercept_=intercept)
+        self._store(
+            xp,
+            is_tensor(X),
+            ravel,
+            coef_=coef,
+            intercept_=intercept,
+            best_alphas_=xp.asarray(alphas, dtype=xp.float64)[best],
+            cv_scores_=cv_scores,
+        )
         return self

@@ -14,7 +14,13 @@ import numpy as np
 
 from cogattn._core.errors import ValidationError
 from cogattn._core.seeding import check_random_state
-from cogattn._core.validation import check_array, check_int, check_positive
+from cogattn._core.validation import (
+    check_array,
+    check_int,
+    check_positive,
+    is_tensor,
+)
+from cogattn.encoders.scores import pearson_per_target, r2_per_target
 
 __all__ = [
     "bootstrap_indices",
@@ -45,23 +51,8 @@ def _pair(y_true: Any, y_pred: Any, names: tuple[str, str] = ("y_true", "y_pred"
 
 
 def _np(x: Any) -> Any:
-    if type(x).__module__.startswith("torch"):
-        return x.detach().cpu().numpy()
-    return x
-
-
-def _corr_cols(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    n = a.shape[0]
-    tol_a = n * (64 * np.finfo(np.float64).eps * np.abs(a).max(axis=0)) ** 2
-    tol_b = n * (64 * np.finfo(np.float64).eps * np.abs(b).max(axis=0)) ** 2
-    a = a - a.mean(axis=0)
-    b = b - b.mean(axis=0)
-    num = np.einsum("ij,ij->j", a, b)
-    ss_a = np.einsum("ij,ij->j", a, a)
-    ss_b = np.einsum("ij,ij->j", b, b)
-    ok = (ss_a > tol_a) & (ss_b > tol_b)  # constant columns (up to rounding): r = 0
-    den = np.sqrt(np.where(ok, ss_a * ss_b, 1.0))
-    return np.clip(np.where(ok, num / den, 0.0), -1.0, 1.0)
+    """Copy a torch tensor to numpy: these statistics run on the CPU."""
+    return x.detach().cpu().numpy() if is_tensor(x) else x
 
 
 def pearsonr(y_true: Any, y_pred: Any) -> np.ndarray:
@@ -75,10 +66,11 @@ def pearsonr(y_true: Any, y_pred: Any) -> np.ndarray:
     Returns
     -------
     r : ndarray of shape (n_targets,)
-        In ``[-1, 1]``; 0 for a constant column.
+        In ``[-1, 1]``; 0 where either column is constant (the rule of
+        :mod:`cogattn.encoders.scores`).
     """
     a, b = _pair(y_true, y_pred)
-    return _corr_cols(a, b)
+    return pearson_per_target(a, b)
 
 
 def r2_score(y_true: Any, y_pred: Any) -> np.ndarray:
@@ -92,13 +84,12 @@ def r2_score(y_true: Any, y_pred: Any) -> np.ndarray:
     Returns
     -------
     r2 : ndarray of shape (n_targets,)
-        At most 1; can be negative. A constant ``y_true`` column gives 0.
+        At most 1; can be negative. A constant ``y_true`` column gives 1.0 when it
+        is predicted exactly, else 0.0 (scikit-learn's ``force_finite=True``, see
+        :mod:`cogattn.encoders.scores`).
     """
     a, b = _pair(y_true, y_pred)
-    ss_res = np.einsum("ij,ij->j", a - b, a - b)
-    dev = a - a.mean(axis=0)
-    ss_tot = np.einsum("ij,ij->j", dev, dev)
-    return np.where(ss_tot > 0, 1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0), 0.0)
+    return r2_per_target(a, b)
 
 
 def circular_shift_test(
@@ -106,7 +97,7 @@ def circular_shift_test(
     y_pred: Any,
     n_perm: int = 1000,
     min_shift: int | None = None,
-    seed: Any = None,
+    random_state: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Circular-shift permutation test of the correlation per target.
 
@@ -123,7 +114,7 @@ def circular_shift_test(
     min_shift : int | None
         Smallest rotation in samples, both ways (default ``n_samples // 10``), so
         that autocorrelation does not leak the true alignment into the null.
-    seed : int | numpy.random.Generator | None
+    random_state : int | numpy.random.Generator | None
         Random state.
 
     Returns
@@ -147,7 +138,7 @@ def circular_shift_test(
             f"min_shift={min_shift} leaves no shift for {n} samples; use min_shift "
             f"< {n // 2}"
         )
-    rng = check_random_state(seed)
+    rng = check_random_state(random_state)
     shifts = min_shift + (
         rng.choice(n_allowed, size=n_perm, replace=False)
         if n_perm <= n_allowed
@@ -169,7 +160,7 @@ def circular_shift_test(
 
 
 def trial_permutation_test(
-    y_true: list[Any], y_pred: list[Any], n_perm: int = 1000, seed: Any = None
+    y_true: list[Any], y_pred: list[Any], n_perm: int = 1000, random_state: Any = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Trial-mismatch permutation test: predictions paired with the wrong trials.
 
@@ -183,7 +174,7 @@ def trial_permutation_test(
         Data and prediction per trial (at least 3 trials).
     n_perm : int
         Number of random derangements of the trial pairing.
-    seed : int | numpy.random.Generator | None
+    random_state : int | numpy.random.Generator | None
         Random state.
 
     Returns
@@ -209,7 +200,7 @@ def trial_permutation_test(
     corr = np.einsum("ktq,mtq->kmq", z_p, z_t) / n  # prediction k vs data m
     n_trials = corr.shape[0]
     r_obs = corr[np.arange(n_trials), np.arange(n_trials)].mean(axis=0)
-    rng = check_random_state(seed)
+    rng = check_random_state(random_state)
     n_perm = check_int(n_perm, "n_perm", low=1)
     perms = np.argsort(rng.random((n_perm, n_trials)), axis=1)
     fixed = perms == np.arange(n_trials)
@@ -229,7 +220,7 @@ def _zscore(x: np.ndarray) -> np.ndarray:
 
 
 def bootstrap_indices(
-    n: int, n_boot: int, block: int = 1, seed: Any = None
+    n: int, n_boot: int, block: int = 1, random_state: Any = None
 ) -> np.ndarray:
     """Resample indices, drawn once and shared by every model being compared.
 
@@ -242,7 +233,7 @@ def bootstrap_indices(
     block : int
         Length of the contiguous blocks (moving-block bootstrap, for autocorrelated
         time series); 1 gives the ordinary bootstrap.
-    seed : int | numpy.random.Generator | None
+    random_state : int | numpy.random.Generator | None
         Random state.
 
     Returns
@@ -252,7 +243,7 @@ def bootstrap_indices(
     n = check_int(n, "n", low=2)
     n_boot = check_int(n_boot, "n_boot", low=1)
     block = check_int(block, "block", low=1, high=n)
-    rng = check_random_state(seed)
+    rng = check_random_state(random_state)
     n_blocks = -(-n // block)
     starts = rng.integers(0, n - block + 1, size=(n_boot, n_blocks))
     idx = (starts[:, :, None] + np.arange(block)).reshape(n_boot, -1)
@@ -373,7 +364,7 @@ def fdr_bh(p_values: Any, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
 
 
 def split_half_reliability(
-    repeats: Any, n_splits: int = 100, seed: Any = None
+    repeats: Any, n_splits: int = 100, random_state: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Split-half reliability with the Spearman-Brown correction, and noise ceiling.
 
@@ -383,7 +374,7 @@ def split_half_reliability(
         Responses to repeated presentations of the same stimulus.
     n_splits : int
         Random splits of the repeats into two halves.
-    seed : int | numpy.random.Generator | None
+    random_state : int | numpy.random.Generator | None
         Random state.
 
     Returns
@@ -400,7 +391,7 @@ def split_half_reliability(
     if n_rep < 2:
         raise ValidationError(f"repeats needs at least 2 repeats, got {n_rep}")
     n_splits = check_int(n_splits, "n_splits", low=1)
-    rng = check_random_state(seed)
+    rng = check_random_state(random_state)
     perms = np.argsort(rng.random((n_splits, n_rep)), axis=1)
     half = n_rep // 2
     mask = np.zeros((n_splits, n_rep))

@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import Any
 
 from cogattn._core.errors import BackendError
+from cogattn._core.validation import is_tensor
 
 __all__ = [
     "ALL_BACKENDS",
@@ -142,7 +143,7 @@ def infer_backend(*arrays: Any) -> ModuleType:
     backend : module
     """
     for x in arrays:
-        if type(x).__module__.startswith("torch"):
+        if is_tensor(x):
             return get_backend("torch_cuda" if x.device.type == "cuda" else "torch")
     return get_backend()
 
