@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator
 
 from cogattn._core.backend import infer_backend
 from cogattn._core.errors import ValidationError
+from cogattn._core.progress import progress_bar
 from cogattn._core.validation import check_array, check_positive
 from cogattn.encoders.trf import TRF, as_trials, trial_folds
 
@@ -186,7 +187,13 @@ class AttentionDecoder(BaseEstimator):
             direction="backward", cv=inner, backend=self.backend,
         )  # fmt: skip
 
-    def fit(self, eeg: Any, attended_stimulus: Any) -> AttentionDecoder:
+    def fit(
+        self,
+        eeg: Any,
+        attended_stimulus: Any,
+        *,
+        verbose: bool | str | int | None = None,
+    ) -> AttentionDecoder:
         """Train the decoder on the attended envelopes.
 
         Parameters
@@ -195,13 +202,15 @@ class AttentionDecoder(BaseEstimator):
             EEG trials.
         attended_stimulus : list of array-like of shape (n_times,) or (n_times, 1)
             Attended envelope of every trial.
+        verbose : bool | str | int | None
+            Progress bar of the TRF fit (see :meth:`TRF.fit`).
 
         Returns
         -------
         self : AttentionDecoder
         """
         eeg_t = as_trials(eeg, "eeg")
-        self.trf_ = self._trf(len(eeg_t)).fit(attended_stimulus, eeg_t)
+        self.trf_ = self._trf(len(eeg_t)).fit(attended_stimulus, eeg_t, verbose=verbose)
         return self
 
     def reconstruct(self, eeg: Any) -> list[np.ndarray]:
@@ -227,6 +236,8 @@ class AttentionDecoder(BaseEstimator):
         candidates: list[Any],
         attended: Any,
         window_lengths: Any,
+        *,
+        verbose: bool | str | int | None = None,
     ) -> dict[str, np.ndarray]:
         """Accuracy-versus-window-length curve with cross-validation over trials.
 
@@ -240,6 +251,9 @@ class AttentionDecoder(BaseEstimator):
             Column of the attended envelope in every trial.
         window_lengths : array-like of shape (n_lengths,)
             Decision windows, in seconds.
+        verbose : bool | str | int | None
+            Progress bar over the folds (``False``: silent; ``None``: shown on a
+            terminal when the log level allows it).
 
         Returns
         -------
@@ -262,7 +276,10 @@ class AttentionDecoder(BaseEstimator):
             )
         target = [c[:, a] for c, a in zip(cand, att, strict=True)]
         recs: list[np.ndarray] = [np.empty(0)] * len(eeg_t)
-        for train, test in trial_folds(len(eeg_t), self.cv):  # a handful of folds
+        folds = progress_bar(
+            trial_folds(len(eeg_t), self.cv), desc="folds", verbose=verbose
+        )
+        for train, test in folds:  # a handful of folds
             dec = AttentionDecoder(
                 self.tmin, self.tmax, self.sfreq, self.alpha, self.cv, self.backend
             ).fit([eeg_t[k] for k in train], [target[k] for k in train])

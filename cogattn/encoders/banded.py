@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from cogattn._core.backend import get_backend
 from cogattn._core.errors import ValidationError
+from cogattn._core.progress import progress_bar
 from cogattn._core.validation import is_tensor
 from cogattn.encoders._banded_weightings import (
     check_groups,
@@ -144,7 +145,9 @@ class BandedRidgeCV(RidgeBase):
             return [np.arange(n_features)]
         return check_groups(self.groups, n_features)
 
-    def fit(self, X: Any, y: Any) -> BandedRidgeCV:
+    def fit(
+        self, X: Any, y: Any, *, verbose: bool | str | int | None = None
+    ) -> BandedRidgeCV:
         """Search the space weightings and alphas by CV, then refit.
 
         Parameters
@@ -153,6 +156,9 @@ class BandedRidgeCV(RidgeBase):
             Features of all spaces, side by side.
         y : array-like of shape (n_samples, n_targets) or (n_samples,)
             Targets.
+        verbose : bool | str | int | None
+            Progress bar over the candidate weightings (``False``: silent;
+            ``None``: shown on a terminal when the log level allows it).
 
         Returns
         -------
@@ -194,7 +200,10 @@ class BandedRidgeCV(RidgeBase):
         ]
         every = xp.arange(n_targets)
         common = dict(fit_intercept=self.fit_intercept, form=form, xp=xp, dtype=dtype)
-        for g, root in enumerate(roots):
+        candidates = progress_bar(
+            roots, desc="BandedRidgeCV", verbose=verbose, unit="candidate"
+        )
+        for g, root in enumerate(candidates):
             res = ridge_cv_path(
                 X64 * root[None, :],
                 Yn,

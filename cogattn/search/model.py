@@ -65,6 +65,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from cogattn._core.device import resolve_device
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import (
     check_int,
@@ -72,11 +73,8 @@ from cogattn._core.validation import (
     check_positive,
     validate_type,
 )
-from cogattn.search.model_inputs import (
-    SearchInputs,
-    check_search_inputs,
-    resolve_device,
-)
+from cogattn.features.extractor import FeatureExtractor
+from cogattn.search.model_inputs import SearchInputs, check_search_inputs
 from cogattn.search.pooling import ECCNET_SLOPES
 from cogattn.search.topdown import (
     PooledCorrelation,
@@ -249,7 +247,13 @@ class EccentricitySearchModel:
         Whether to pool the scene's features with eccentricity from each fixation;
         False gives a uniform-resolution model (computed once per trial).
     device : str | torch.device | None
-        Torch device; CUDA when available and None.
+        Torch device. ``None`` follows the tensor inputs (images, target) when
+        they are tensors, else the current backend
+        (:func:`cogattn._core.backend.get_backend`): CUDA only under
+        ``"torch_cuda"``, else the CPU. (Earlier versions took CUDA whenever it
+        was available; use ``device="cuda"`` or the ``"torch_cuda"`` backend for
+        that.) ``"cuda"`` on a machine without CUDA raises
+        :class:`~cogattn.BackendError`.
     max_fixations : int | None
         Fixations allowed after the central one; default ``set_size + 1``.
     slopes : sequence of float | None
@@ -313,8 +317,10 @@ class EccentricitySearchModel:
         self._kernel_cache_size = 256
 
     # ------------------------------------------------------------------ set-up
-    def _setup(self) -> tuple[Any, tuple[str, ...], tuple[float, ...], torch.device]:
-        device = resolve_device(self.device)
+    def _setup(
+        self, *inputs: Any
+    ) -> tuple[Any, tuple[str, ...], tuple[float, ...], torch.device]:
+        device = resolve_device(self.device, *inputs)
         validate_type(self.eccentricity, bool, "eccentricity")
         check_positive(self.px_per_degree, "px_per_degree")
         check_positive(self.smooth_deg, "smooth_deg", strict=False)
@@ -406,13 +412,29 @@ class EccentricitySearchModel:
             return stacked
         return [k[inverse] for k in stacked]
 
-    def _features(self, extractor: Any, x: SearchInputs, layers: tuple[str, ...]):
-        feats = extractor.extract(x.images, list(layers), batch_size=self.batch_size)
+    def _features(
+        self,
+        extractor: Any,
+        x: SearchInputs,
+        layers: tuple[str, ...],
+        verbose: bool | str | int | None = False,
+    ):
+        kwargs: dict[str, Any] = {"batch_size": self.batch_size}
+        if isinstance(extractor, FeatureExtractor):  # custom ones may lack verbose
+            kwargs["verbose"] = verbose
+        feats = extractor.extract(x.images, list(layers), **kwargs)
         kernels = self._kernels(extractor, x.targets, layers)
         return [feats[layer] for layer in layers], kernels
 
-    def _attention_fn(self, extractor: Any, x: SearchInputs, layers, slopes):
-        maps, kernels = self._features(extractor, x, layers)
+    def _attention_fn(
+        self,
+        extractor: Any,
+        x: SearchInputs,
+        layers,
+        slopes,
+        verbose: bool | str | int | None = False,
+    ):
+        maps, kernels = self._features(extractor, x, layers, verbose)
         strides = [extractor.receptive_stride(layer) for layer in layers]
         finest = min(strides)
         smooth = self.smooth_deg * self.px_per_degree / finest
@@ -465,7 +487,7 @@ class EccentricitySearchModel:
         maps : numpy.ndarray of shape (n, H, W)
             Attention in [0, 1] (before inhibition of return).
         """
-        extractor, layers, slopes, device = self._setup()
+        extractor, layers, slopes, device = self._setup(images, target)
         imgs = np.asarray(images)
         n, h, w = imgs.shape[0], imgs.shape[-2], imgs.shape[-1]
         masks = np.zeros((n, h, w), bool)
@@ -489,6 +511,8 @@ class EccentricitySearchModel:
         target: Any,
         target_masks: Any,
         item_boxes: Any,
+        *,
+        verbose: bool | str | int | None = None,
     ) -> SearchResult:
         """Search each image for the target.
 
@@ -502,6 +526,10 @@ class EccentricitySearchModel:
             Pixels of the target in each image.
         item_boxes : array of shape (n_trials, set_size, 4), int
             Item boxes (row0, col0, row1, col1) in pixels, end-exclusive.
+        verbose : bool | str | int | None
+            Progress bars over the backbone's batches and over fixations
+            (``False``: silent; ``None``: shown on a terminal when the log level
+            allows it).
 
         Returns
         -------
@@ -509,9 +537,13 @@ class EccentricitySearchModel:
             Fixations (the first at the centre), number of fixations until the
             target was found (not found: ``set_size``) and whether it was found.
         """
-        extractor, layers, slopes, device = self._setup()
+        extractor, layers, slopes, device = self._setup(images, target)
         x = check_search_inputs(images, target, target_masks, item_boxes, device)
-        attention = self._attention_fn(extractor, x, layers, slopes)
+        attention = self._attention_fn(extractor, x, layers, slopes, verbose)
         return run_search(
-            attention, x.target_masks, x.item_boxes, max_fixations=self.max_fixations
+            attention,
+            x.target_masks,
+            x.item_boxes,
+            max_fixations=self.max_fixations,
+            verbose=verbose,
         )

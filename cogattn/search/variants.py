@@ -32,6 +32,7 @@ from typing import Any
 
 import torch
 
+from cogattn._core.device import resolve_device
 from cogattn._core.errors import ValidationError
 from cogattn._core.seeding import check_random_state
 from cogattn._core.validation import check_int, check_option, check_positive
@@ -44,7 +45,7 @@ from cogattn.search.model import (
     THREE_STAGE_LAYERS,
     EccentricitySearchModel,
 )
-from cogattn.search.model_inputs import check_search_inputs, resolve_device
+from cogattn.search.model_inputs import check_search_inputs
 from cogattn.search.wta_ior import SearchResult, item_label_map, run_search
 
 __all__ = [
@@ -80,7 +81,13 @@ class _MapSearch(ABC):
         """Return the attention maps of a batch, shape (n_trials, H, W)."""
 
     def search(
-        self, images: Any, target: Any, target_masks: Any, item_boxes: Any
+        self,
+        images: Any,
+        target: Any,
+        target_masks: Any,
+        item_boxes: Any,
+        *,
+        verbose: bool | str | int | None = None,
     ) -> SearchResult:
         """Search each image for the target.
 
@@ -94,18 +101,25 @@ class _MapSearch(ABC):
             Pixels of the target in each image.
         item_boxes : array of shape (n_trials, set_size, 4), int
             Item boxes (row0, col0, row1, col1) in pixels, end-exclusive.
+        verbose : bool | str | int | None
+            Progress bar over fixations (``False``: silent; ``None``: shown on a
+            terminal when the log level allows it).
 
         Returns
         -------
         result : SearchResult
         """
-        device = resolve_device(self.device)
+        device = resolve_device(self.device, images, target)
         if self.max_fixations is not None:
             check_int(self.max_fixations, "max_fixations", low=1)
         x = check_search_inputs(images, target, target_masks, item_boxes, device)
         maps = self._maps(x, device)
         return run_search(
-            maps, x.target_masks, x.item_boxes, max_fixations=self.max_fixations
+            maps,
+            x.target_masks,
+            x.item_boxes,
+            max_fixations=self.max_fixations,
+            verbose=verbose,
         )
 
 
@@ -118,7 +132,9 @@ class PixelMatchingSearch(_MapSearch):
     Parameters
     ----------
     device : str | torch.device | None
-        Torch device; CUDA when available and None.
+        Torch device; ``None`` follows tensor inputs, else the current backend
+        (CUDA only under ``"torch_cuda"``), see
+        :func:`cogattn._core.device.resolve_device`.
     max_fixations : int | None
         Fixations allowed after the central one; default ``set_size + 1``.
     """
@@ -133,7 +149,9 @@ class SaliencySearch(_MapSearch):
     Parameters
     ----------
     device : str | torch.device | None
-        Torch device; CUDA when available and None.
+        Torch device; ``None`` follows tensor inputs, else the current backend
+        (CUDA only under ``"torch_cuda"``), see
+        :func:`cogattn._core.device.resolve_device`.
     max_fixations : int | None
         Fixations allowed after the central one; default ``set_size + 1``.
     width : int
@@ -165,7 +183,9 @@ class ChanceSearch(_MapSearch):
     Parameters
     ----------
     device : str | torch.device | None
-        Torch device; CUDA when available and None.
+        Torch device; ``None`` follows tensor inputs, else the current backend
+        (CUDA only under ``"torch_cuda"``), see
+        :func:`cogattn._core.device.resolve_device`.
     max_fixations : int | None
         Fixations allowed after the central one; default ``set_size + 1``.
     random_state : int | numpy.random.Generator | None

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from cogattn._core.errors import ValidationError
+from cogattn._core.progress import progress_bar
 
 __all__ = ["AttentionFn", "SearchResult", "item_label_map", "run_search"]
 
@@ -110,6 +111,7 @@ def run_search(
     item_boxes: torch.Tensor,
     *,
     max_fixations: int | None = None,
+    verbose: bool | str | int | None = None,
 ) -> SearchResult:
     """Run winner-take-all search with inhibition of return on a batch of trials.
 
@@ -124,6 +126,10 @@ def run_search(
         Item boxes (row0, col0, row1, col1), end-exclusive, in pixels.
     max_fixations : int | None
         Fixations allowed after the central one; default ``set_size + 1``.
+    verbose : bool | str | int | None
+        Progress bar over fixations (``False``: silent; ``None``: shown on a
+        terminal when the log level allows it); see
+        :func:`cogattn._core.progress.progress_bar`.
 
     Returns
     -------
@@ -154,10 +160,12 @@ def run_search(
     flat_labels = labels.reshape(n, -1)
     slot = torch.where(flat_labels >= 0, flat_labels, set_size)
 
+    bar = progress_bar(total=cap, desc="fixations", verbose=verbose, unit="fixation")
     for step in range(cap):  # fixations are sequential; trials are batched
         idx = active.nonzero()[:, 0]
         if idx.numel() == 0:
             break
+        bar.update()
         if static:
             att = attention[idx]
         else:
@@ -178,6 +186,7 @@ def run_search(
         hit = item == target_item[idx]
         found[idx] = hit
         active[idx] = ~hit
+    bar.close()
     n_fix = torch.where(found, n_fix, torch.full_like(n_fix, set_size))
     return SearchResult(
         fixations=fix.cpu().numpy(),
