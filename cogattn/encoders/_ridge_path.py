@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from cogattn._core.progress import progress_bar
 from cogattn.encoders._ridge_solvers import (
     batch_statistics,
     center_targets,
@@ -113,6 +114,7 @@ def ridge_cv_path(
     dtype: Any,
     batch: int,
     refit: bool = True,
+    verbose: bool | str | int | None = False,
 ) -> dict[str, Any]:
     """Cross-validated scores of every alpha for every target, then the refit.
 
@@ -140,6 +142,8 @@ def ridge_cv_path(
         Targets per batch.
     refit : bool
         Whether to refit each target with its best alpha on all samples.
+    verbose : bool | str | int | None
+        Progress bar over the batches of targets (``False``: silent).
 
     Returns
     -------
@@ -162,7 +166,8 @@ def ridge_cv_path(
     if refit:
         out["coef"] = xp.zeros((n_targets, X.shape[1]), dtype=design.F.dtype)
         out["intercept"] = xp.zeros(n_targets, dtype=design.F.dtype)
-    for sl in _batches(n_targets, batch):
+    batches = _batches(n_targets, batch)
+    for sl in progress_bar(batches, desc="RidgeCV", verbose=verbose, unit="batch"):
         Yb = xp.asarray(Y[:, sl], dtype=design.F.dtype)
         Yc, y_mean = center_targets(Yb, fit_intercept=fit_intercept, xp=xp)
         del Yb

@@ -237,7 +237,9 @@ class RidgeCV(RidgeBase):
         self.n_targets_batch = n_targets_batch
         self.backend = backend
 
-    def fit(self, X: Any, y: Any) -> RidgeCV:
+    def fit(
+        self, X: Any, y: Any, *, verbose: bool | str | int | None = None
+    ) -> RidgeCV:
         """Choose alpha per target by cross-validation and refit on all samples.
 
         Parameters
@@ -246,6 +248,9 @@ class RidgeCV(RidgeBase):
             Features.
         y : array-like of shape (n_samples, n_targets) or (n_samples,)
             Targets.
+        verbose : bool | str | int | None
+            Progress bar over the batches of targets (``False``: silent;
+            ``None``: shown on a terminal when the log level allows it).
 
         Returns
         -------
@@ -274,6 +279,7 @@ class RidgeCV(RidgeBase):
             xp=xp,
             dtype=dtype,
             batch=size,
+            verbose=verbose,
         )
         coef, intercept, cv_scores, best = (
             res["coef"],

@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator
 from cogattn._core.backend import get_backend, infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.log import logger
+from cogattn._core.progress import progress_bar
 from cogattn._core.validation import check_array, check_int, check_option
 from cogattn.encoders._trf_solvers import (
     build_problem,
@@ -250,7 +251,13 @@ class TRF(BaseEstimator):
             raise ValidationError("this TRF is not fitted yet; call fit() first")
 
     # ---------------------------------------------------------------------- fit
-    def fit(self, stimulus: Any, response: Any) -> TRF:
+    def fit(
+        self,
+        stimulus: Any,
+        response: Any,
+        *,
+        verbose: bool | str | int | None = None,
+    ) -> TRF:
         """Fit the TRF on a list of trials.
 
         Parameters
@@ -259,6 +266,9 @@ class TRF(BaseEstimator):
             Stimulus trials (a single array is one trial).
         response : list of array-like of shape (n_times, n_channels) | mne.io.Raw | mne.Epochs
             Response trials, same number of trials and samples per trial.
+        verbose : bool | str | int | None
+            Progress bar over the trials' statistics (``False``: silent; ``None``:
+            shown on a terminal when the log level allows it).
 
         Returns
         -------
@@ -285,7 +295,7 @@ class TRF(BaseEstimator):
         alphas = check_alphas(self.alpha)
         centering = self.centering if self.fit_intercept else None
         with _blas_threads(x[0].shape[1] * lags.size):
-            self._fit_core(x, y, lags, alphas, centering, backend)
+            self._fit_core(x, y, lags, alphas, centering, backend, verbose)
         self.info_ = info
         return self
 
@@ -297,9 +307,13 @@ class TRF(BaseEstimator):
         alphas: np.ndarray,
         centering: str | None,
         backend: Any,
+        verbose: bool | str | int | None = False,
     ) -> None:
         n_feat, n_out, n_lags = x[0].shape[1], y[0].shape[1], lags.size
-        stats = [trial_stats(a, b, lags, self.edges) for a, b in zip(x, y, strict=True)]
+        pairs = progress_bar(
+            list(zip(x, y, strict=True)), desc="TRF", verbose=verbose, unit="trial"
+        )
+        stats = [trial_stats(a, b, lags, self.edges) for a, b in pairs]
         total = stats[0]
         for st in stats[1:]:
             total = total + st

@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from cogattn._core.errors import ValidationError
+from cogattn._core.progress import progress_bar
 from cogattn._core.validation import check_int
 from cogattn.features.images import IMAGENET_MEAN, IMAGENET_STD, as_image_batch
 
@@ -240,6 +241,7 @@ class FeatureExtractor(nn.Module):
         layers: Sequence[str] | str,
         *,
         batch_size: int | None = None,
+        verbose: bool | str | int | None = None,
     ) -> dict[str, torch.Tensor]:
         """Compute feature maps at the requested layers in one forward pass.
 
@@ -254,6 +256,9 @@ class FeatureExtractor(nn.Module):
             :attr:`aliases`.
         batch_size : int | None
             Images per forward pass; ``None`` sends the whole batch at once.
+        verbose : bool | str | int | None
+            Progress bar over the forward passes (``False``: silent; ``None``:
+            shown on a terminal when the log level allows it).
 
         Returns
         -------
@@ -292,7 +297,10 @@ class FeatureExtractor(nn.Module):
         ]
         try:
             with torch.no_grad():
-                for chunk in self._batches(images, batch_size, min_size):
+                chunks = self._batches(images, batch_size, min_size)
+                for chunk in progress_bar(
+                    chunks, desc=self.name, verbose=verbose, unit="batch"
+                ):
                     x = self._normalise(chunk)
                     for i, module in enumerate(trunk):
                         x = module(x)
