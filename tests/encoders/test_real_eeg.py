@@ -81,7 +81,7 @@ def test_cross_validated_r_beats_circular_shift_null(recording):
             [stim_b[i] for i in train], [eeg_b[i] for i in train]
         )
         preds.append(fold.predict([stim_b[k]])[0])
-    r, p, _ = circular_shift_test(y, np.concatenate(preds), n_perm=500, seed=0)
+    r, p, _ = circular_shift_test(y, np.concatenate(preds), n_perm=500, random_state=0)
     reject, _ = fdr_bh(p, alpha=0.05)
     assert np.median(r) > 0.1
     assert reject.mean() > 0.5  # most channels beat the null after FDR

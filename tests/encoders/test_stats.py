@@ -61,7 +61,7 @@ def test_circular_shift_null_equals_rolled_correlations(rng):
     y = rng.standard_normal((300, 3))
     pred = y + 2.0 * rng.standard_normal((300, 3))
     pred[:, 2] = rng.standard_normal(300)  # no signal in the last target
-    r, p, null = circular_shift_test(y, pred, n_perm=200, seed=1)
+    r, p, null = circular_shift_test(y, pred, n_perm=200, random_state=1)
     shifts = 30 + np.random.default_rng(1).choice(300 - 60 + 1, 200, replace=False)
     brute = np.array([pearsonr(y, np.roll(pred, s, axis=0)) for s in shifts])
     np.testing.assert_allclose(null, brute, atol=1e-10)
@@ -72,20 +72,25 @@ def test_circular_shift_null_equals_rolled_correlations(rng):
 def test_trial_permutation_test(rng):
     truth = [rng.standard_normal((200, 2)) for _ in range(6)]
     preds = [t + rng.standard_normal((200, 2)) for t in truth]
-    r, p, null = trial_permutation_test(truth, preds, n_perm=300, seed=0)
+    r, p, null = trial_permutation_test(truth, preds, n_perm=300, random_state=0)
     assert null.shape == (300, 2)
     assert np.all(p < 0.01) and np.all(r > 0.5) and np.abs(null).max() < 0.2
     r0, p0, _ = trial_permutation_test(
-        truth, [rng.standard_normal((200, 2)) for _ in range(6)], n_perm=300, seed=0
+        truth,
+        [rng.standard_normal((200, 2)) for _ in range(6)],
+        n_perm=300,
+        random_state=0,
     )
     assert not np.all(p0 < 0.05) and np.abs(r0).max() < 0.2
 
 
 def test_bootstrap_indices_blocks_and_shared_scores(rng):
-    idx = bootstrap_indices(100, 50, block=10, seed=0)
+    idx = bootstrap_indices(100, 50, block=10, random_state=0)
     assert idx.shape == (50, 100) and idx.min() >= 0 and idx.max() < 100
     assert np.all(np.diff(idx[:, :10], axis=1) == 1)  # blocks are contiguous
-    np.testing.assert_array_equal(idx, bootstrap_indices(100, 50, block=10, seed=0))
+    np.testing.assert_array_equal(
+        idx, bootstrap_indices(100, 50, block=10, random_state=0)
+    )
     y = rng.standard_normal((100, 2))
     pred = y + rng.standard_normal((100, 2))
     scores = bootstrap_scores(y, pred, idx)
@@ -97,7 +102,7 @@ def test_paired_difference_uses_the_same_resamples(rng):
     y = rng.standard_normal((400, 2))
     good = y + 0.5 * rng.standard_normal((400, 2))
     bad = y + 3.0 * rng.standard_normal((400, 2))
-    idx = bootstrap_indices(400, 500, block=20, seed=3)
+    idx = bootstrap_indices(400, 500, block=20, random_state=3)
     res = paired_bootstrap_difference(y, good, bad, idx)
     np.testing.assert_allclose(
         res["boot"], bootstrap_scores(y, good, idx) - bootstrap_scores(y, bad, idx)
@@ -124,7 +129,7 @@ def test_split_half_spearman_brown_closed_form(rng):
     n_rep, s2 = 8, 4.0
     signal = rng.standard_normal((20000, 2))
     data = signal[None] + np.sqrt(s2) * rng.standard_normal((n_rep, 20000, 2))
-    rel, ceiling = split_half_reliability(data, n_splits=20, seed=0)
+    rel, ceiling = split_half_reliability(data, n_splits=20, random_state=0)
     expect = 1.0 / (1.0 + s2 / n_rep)
     np.testing.assert_allclose(rel, expect, atol=0.02)
     np.testing.assert_allclose(ceiling, np.sqrt(rel))
