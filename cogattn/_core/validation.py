@@ -283,11 +283,12 @@ def check_array(
         Smallest allowed number of dimensions.
     shape : sequence of (int | None) | None
         Required shape; ``None`` entries accept any length on that axis.
-    dtype : {"floating", "numeric", "integer", "bool"} | None
+    dtype : {"floating", "float", "numeric", "integer", "bool"} | None
         Required kind. ``"floating"`` accepts floats and casts integer and bool
         input to float (float64 for numpy, :func:`torch.get_default_dtype` for
-        tensors); ``"numeric"`` accepts bool, integers and floats unchanged;
-        ``None`` accepts anything.
+        tensors); ``"float"`` accepts floats only (e.g. images in [0, 1], where
+        integers are likely 0-255 data); ``"numeric"`` accepts bool, integers and
+        floats unchanged; ``None`` accepts anything.
     finite : bool
         Whether NaN and inf are rejected (float data only).
     low, high : float | None
@@ -345,6 +346,13 @@ def check_array(
             raise error(
                 f"{name} must hold real numbers (float dtype), got dtype {arr.dtype}"
             )
+    elif dtype == "float" and kind != "f":
+        what = "tensor" if is_tensor(arr) else "array"
+        hint = "; divide by 255" if str(arr.dtype).endswith("uint8") else ""
+        raise error(
+            f"{name} must be a float {what} (a floating-point dtype), got dtype "
+            f"{arr.dtype}{hint}"
+        )
     elif dtype == "numeric" and kind not in "biuf":
         raise error(f"{name} must be numeric, got dtype {arr.dtype}")
     elif dtype == "integer" and kind not in "iu":

@@ -13,7 +13,7 @@ import torch
 from torch.nn import functional as F
 
 from cogattn._core.errors import ValidationError
-from cogattn._core.validation import check_int
+from cogattn._core.validation import check_array, check_int, is_tensor
 
 __all__ = ["IMAGENET_MEAN", "IMAGENET_STD", "as_image_batch", "resize_center_crop"]
 
@@ -27,27 +27,13 @@ _SHAPES = "(B, 3, H, W), (B, H, W, 3) or grayscale (B, H, W)"
 
 
 def _to_tensor(images: Any, name: str) -> torch.Tensor:
-    if isinstance(images, torch.Tensor):
-        x = images.detach()
-        if not torch.is_floating_point(x):
-            raise ValidationError(
-                f"{name} must be a float tensor with values in [0, 1], got dtype "
-                f"{x.dtype}" + ("; divide by 255" if x.dtype == torch.uint8 else "")
-            )
+    """Float data as a tensor: a tensor stays on its device, numpy is wrapped."""
+    x = check_array(images, name, dtype="float", finite=False, min_size=0)
+    if is_tensor(x):
         return x
-    try:
-        arr = np.asarray(images)
-    except Exception as err:
-        raise ValidationError(f"{name} could not be read as an array: {err}") from None
-    if arr.dtype.kind != "f":
-        hint = "; divide by 255" if arr.dtype == np.uint8 else ""
-        raise ValidationError(
-            f"{name} must be a float array with values in [0, 1], got dtype "
-            f"{arr.dtype}{hint}"
-        )
-    if arr.dtype not in (np.float16, np.float32, np.float64):
-        arr = arr.astype(np.float64)
-    return torch.from_numpy(np.ascontiguousarray(arr))
+    if x.dtype not in (np.float16, np.float32, np.float64):
+        x = x.astype(np.float64)
+    return torch.from_numpy(np.ascontiguousarray(x))
 
 
 def as_image_batch(

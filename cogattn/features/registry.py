@@ -12,7 +12,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from cogattn._core.errors import BackendError, ValidationError
+from cogattn._core.device import resolve_device
+from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_int, validate_type
 from cogattn.features.efficientnet_lite import (
     EFFICIENTNET_LITE0_INNER_ALIASES,
@@ -200,24 +201,6 @@ def list_backbones() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def _resolve_device(device: str | torch.device | None) -> torch.device:
-    if device is None:
-        return torch.device("cpu")
-    validate_type(device, (str, torch.device), "device")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, ValueError):
-        raise ValidationError(
-            f"device must be 'cpu', 'cuda', 'cuda:N' or a torch.device, got {device!r}"
-        ) from None
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise BackendError(
-            f"device {device!r} was requested but CUDA is not available on this "
-            "machine; use device='cpu'"
-        )
-    return dev
-
-
 def _looks_like_path(value: str) -> bool:
     return (
         os.sep in value
@@ -288,7 +271,9 @@ def load_backbone(
         holding a state_dict with the network's keys (or, for
         ``"efficientnet_lite0"``, lukemelas' ``EfficientNet-PyTorch`` keys).
     device : str | torch.device | None
-        ``"cpu"``, ``"cuda"`` or ``"cuda:N"``; ``None`` means CPU.
+        ``"cpu"``, ``"cuda"`` or ``"cuda:N"``; ``None`` is the current backend's
+        device (CUDA only under ``"torch_cuda"``, see
+        :func:`cogattn._core.device.resolve_device`).
     random_state : int | numpy.random.Generator | None
         Seed of the random initialisation (used for ``"random"``; the global torch
         generator is left as it was): a non-negative int seeds torch directly, a
@@ -319,7 +304,7 @@ def load_backbone(
     spec = _REGISTRY[name]
     validate_type(weights, "path-like", "weights")
     seed = _init_seed(random_state)
-    dev = _resolve_device(device)
+    dev = resolve_device(device)
     weights = os.fspath(weights)
 
     state: dict[str, torch.Tensor] | None

@@ -9,8 +9,9 @@ import numpy as np
 import torch
 
 from cogattn._core.errors import ValidationError
+from cogattn._core.validation import check_array, is_tensor
 
-__all__ = ["SearchInputs", "check_search_inputs", "resolve_device"]
+__all__ = ["SearchInputs", "check_search_inputs"]
 
 
 @dataclass
@@ -46,42 +47,16 @@ class SearchInputs:
         return self.targets if self.targets.ndim == 3 else self.targets.mean(1)
 
 
-def resolve_device(device: Any) -> torch.device:
-    """CUDA when available and ``device`` is None, else ``device`` (default CPU)."""
-    if device is None:
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        return torch.device(device)
-    except (RuntimeError, TypeError) as err:
-        raise ValidationError(
-            f"device must be None, 'cpu', 'cuda' or a torch.device, got {device!r}"
-        ) from err
+def _as_float(x: Any, name: str, ndims: tuple[int, ...]) -> Any:
+    """Float data in [0, 1]: numpy stays numpy, a tensor stays on its device."""
+    return check_array(x, name, ndim=ndims, dtype="float", low=0.0, high=1.0)
 
 
-def _as_float(x: Any, name: str, ndims: tuple[int, ...]) -> np.ndarray:
-    if isinstance(x, torch.Tensor):
-        x = x.detach().cpu().numpy()
-    try:
-        arr = np.asarray(x)
-    except Exception as err:
-        raise ValidationError(f"{name} could not be read as an array: {err}") from None
-    if arr.ndim not in ndims:
-        raise ValidationError(
-            f"{name} must have {' or '.join(map(str, ndims))} dimensions, "
-            f"got shape {arr.shape}"
-        )
-    if arr.dtype.kind != "f":
-        raise ValidationError(
-            f"{name} must be a float array with values in [0, 1], got dtype {arr.dtype}"
-        )
-    if arr.size == 0 or not np.isfinite(arr).all():
-        raise ValidationError(f"{name} must be non-empty and finite")
-    if arr.min() < 0 or arr.max() > 1:
-        raise ValidationError(
-            f"{name} must hold values in [0, 1], got range "
-            f"[{arr.min():.3g}, {arr.max():.3g}]"
-        )
-    return arr.astype(np.float32, copy=False)
+def _to(x: Any, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+    """Move ``x`` (numpy array or tensor) to ``device`` as ``dtype``."""
+    if not is_tensor(x):
+        x = torch.from_numpy(np.ascontiguousarray(x))
+    return x.to(device=device, dtype=dtype)
 
 
 def check_search_inputs(
@@ -105,7 +80,8 @@ def check_search_inputs(
     item_boxes : array of shape (n, set_size, 4), int
         Item boxes (row0, col0, row1, col1) in pixels, end-exclusive.
     device : torch.device
-        Where the tensors go.
+        Where the tensors go (see :func:`cogattn._core.device.resolve_device`).
+        Tensor inputs are checked on their own device and moved once.
 
     Returns
     -------
@@ -114,7 +90,8 @@ def check_search_inputs(
     imgs = _as_float(images, "images", (3, 4))
     if imgs.ndim == 4 and imgs.shape[1] != 3:
         raise ValidationError(
-            f"images of 4 dimensions must be (n, 3, H, W), got shape {imgs.shape}"
+            f"images of 4 dimensions must be (n, 3, H, W), got shape "
+            f"{tuple(imgs.shape)}"
         )
     n = imgs.shape[0]
     h, w = imgs.shape[-2:]
@@ -125,32 +102,22 @@ def check_search_inputs(
     if tgt.ndim != imgs.ndim or tgt.shape[0] not in (1, n):
         raise ValidationError(
             f"target must be one image shaped like the images' trailing axes, or one "
-            f"per trial ({n}); got shape {np.shape(target)} for images {imgs.shape}"
+            f"per trial ({n}); got shape {np.shape(target)} for images "
+            f"{tuple(imgs.shape)}"
         )
     if tgt.shape[-2] > h or tgt.shape[-1] > w:
         raise ValidationError(
             f"target ({tgt.shape[-2]} x {tgt.shape[-1]} px) is larger than the search "
             f"images ({h} x {w} px)"
         )
-    masks = np.asarray(
-        target_masks.cpu() if isinstance(target_masks, torch.Tensor) else target_masks
+    masks = check_array(target_masks, "target_masks", shape=(n, h, w), dtype="bool")
+    boxes = check_array(
+        item_boxes, "item_boxes", shape=(n, None, 4), dtype="integer", min_size=0
     )
-    if masks.shape != (n, h, w) or masks.dtype != np.bool_:
+    if boxes.shape[1] < 1:
         raise ValidationError(
-            f"target_masks must be a bool array of shape {(n, h, w)}, got "
-            f"{masks.dtype} array of shape {masks.shape}"
-        )
-    boxes = np.asarray(
-        item_boxes.cpu() if isinstance(item_boxes, torch.Tensor) else item_boxes
-    )
-    if boxes.ndim != 3 or boxes.shape[0] != n or boxes.shape[2] != 4:
-        raise ValidationError(
-            f"item_boxes must have shape ({n}, set_size, 4), got {boxes.shape}"
-        )
-    if boxes.dtype.kind not in "iu" or boxes.shape[1] < 1:
-        raise ValidationError(
-            f"item_boxes must hold integer pixel boxes for at least one item, got "
-            f"dtype {boxes.dtype} and shape {boxes.shape}"
+            f"item_boxes must hold at least one item box per trial, got shape "
+            f"{tuple(boxes.shape)}"
         )
     bad = (boxes[..., 2] <= boxes[..., 0]) | (boxes[..., 3] <= boxes[..., 1])
     if bad.any():
@@ -159,8 +126,8 @@ def check_search_inputs(
             f"col1 > col0; {int(bad.sum())} box(es) are empty"
         )
     return SearchInputs(
-        images=torch.from_numpy(np.ascontiguousarray(imgs)).to(device),
-        targets=torch.from_numpy(np.ascontiguousarray(tgt)).to(device),
-        target_masks=torch.from_numpy(masks).to(device),
-        item_boxes=torch.from_numpy(boxes.astype(np.int64)).to(device),
+        images=_to(imgs, device, torch.float32),
+        targets=_to(tgt, device, torch.float32),
+        target_masks=_to(masks, device, torch.bool),
+        item_boxes=_to(boxes, device, torch.int64),
     )

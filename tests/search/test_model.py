@@ -223,13 +223,13 @@ def test_bad_input():
     model = EccentricitySearchModel(tiny_extractor(), device="cpu")
     with pytest.raises(ValidationError, match=r"target \(80 x 80 px\) is larger"):
         model.search(imgs, np.full((80, 80), 0.5, np.float32), masks, boxes)
-    with pytest.raises(ValidationError, match=r"images must have 3 or 4 dimensions"):
+    with pytest.raises(ValidationError, match=r"images must have 3 or 4 dimension"):
         model.search(imgs[0], target, masks, boxes)
     with pytest.raises(ValidationError, match=r"images must be a float array"):
         model.search((imgs * 255).astype(np.uint8), target, masks, boxes)
     with pytest.raises(ValidationError, match=r"values in \[0, 1\]"):
         model.search(imgs * 3, target, masks, boxes)
-    with pytest.raises(ValidationError, match=r"target_masks must be a bool array"):
+    with pytest.raises(ValidationError, match=r"target_masks must be boolean"):
         model.search(imgs, target, masks.astype(float), boxes)
     with pytest.raises(ValidationError, match=r"item_boxes must have shape \(2, "):
         model.search(imgs, target, masks, boxes[0])
