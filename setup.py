@@ -3,8 +3,44 @@
 from pathlib import Path
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).parent
+#: The shipped specs: one copy in git (experiments/), packaged into every build.
+SPECS = "experiments"
+SPECS_TARGET = ("cogattn", "experiments", "specs")
+
+
+class BuildPyWithSpecs(build_py):
+    """build_py that also copies ``experiments/*.toml`` into the built package.
+
+    The wheel then holds ``cogattn/experiments/specs/NAME.toml``, found by
+    ``cogattn.experiments.spec_path``. An editable install reads the checkout's
+    ``experiments/`` directly, so nothing is copied there.
+    """
+
+    def run(self) -> None:
+        """Build the package, then copy the specs next to its modules."""
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return
+        target = Path(self.build_lib, *SPECS_TARGET)
+        target.mkdir(parents=True, exist_ok=True)
+        specs = sorted((HERE / SPECS).glob("*.toml"))
+        if not specs:
+            raise RuntimeError(f"no spec files in {HERE / SPECS}")
+        for spec in specs:
+            self.copy_file(str(spec), str(target / spec.name))
+
+    def get_outputs(self, include_bytecode: bool = True) -> list[str]:
+        """List the built files, the copied specs included."""
+        outputs = super().get_outputs(include_bytecode)
+        if getattr(self, "editable_mode", False):
+            return outputs
+        target = Path(self.build_lib, *SPECS_TARGET)
+        return outputs + [
+            str(target / spec.name) for spec in sorted((HERE / SPECS).glob("*.toml"))
+        ]
 
 
 def _version() -> str:
@@ -62,6 +98,7 @@ setup(
         ],
     },
     entry_points={"console_scripts": ["cogattn=cogattn.cli:main"]},
+    cmdclass={"build_py": BuildPyWithSpecs},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Intended Audience :: Science/Research",

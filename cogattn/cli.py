@@ -2,12 +2,16 @@
 
 Commands::
 
-    cogattn run SPEC [--executor E] [--scheduler ADDR] [--n-workers N] [--out DIR]
-                     [--quiet]
+    cogattn run SPEC [--set KEY=VALUE ...] [--executor E] [--scheduler ADDR]
+                     [--n-workers N] [--out DIR] [--quiet]
     cogattn list [--dir DIR]
     cogattn show RUN
     cogattn report RUN
     cogattn info
+
+``SPEC`` is the name of a shipped experiment (``hebbian_memory``: the spec packaged
+with cogattn, or the checkout's ``experiments/hebbian_memory.toml``) or the path of a
+TOML file.
 
 Exit codes: 0 success (every check passed), 1 some check or task failed, 2 bad
 input. A bad input prints one line, ``cogattn: error: <message>``, on standard error
@@ -17,6 +21,7 @@ and writes nothing. Heavy libraries are imported inside the commands only.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +29,7 @@ from typing import Any, NoReturn
 
 from cogattn._core.errors import CogattnError
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "load_run_spec", "main"]
 
 PROG = "cogattn"
 
@@ -48,11 +53,48 @@ def _print_checks(summary: Any) -> None:
         print(check.line)
 
 
+def _spec_file(spec: str) -> Path:
+    """Return the file of ``SPEC``: a path when it looks like one, else by name."""
+    path = Path(spec)
+    if path.is_file() or path.suffix == ".toml" or "/" in spec or os.sep in spec:
+        return path
+    from cogattn.experiments import spec_path
+
+    return spec_path(spec)
+
+
+def load_run_spec(spec: str, overrides: Sequence[str] = ()) -> Any:
+    """Load the spec of ``cogattn run``: a shipped name or a path, with overrides.
+
+    Parameters
+    ----------
+    spec : str
+        Name of a shipped experiment (see :func:`cogattn.experiments.spec_path`)
+        or path of a TOML spec file.
+    overrides : sequence of str
+        ``key=value`` changes (see :mod:`cogattn.sim.overrides`).
+
+    Returns
+    -------
+    spec : cogattn.sim.Spec
+        The validated spec.
+    """
+    from cogattn.sim.spec import load_spec, read_toml
+
+    path = _spec_file(spec)
+    if not overrides:
+        return load_spec(path)
+    from cogattn.sim.overrides import apply_overrides
+
+    data, _ = read_toml(path)
+    return load_spec(apply_overrides(data, overrides))
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from cogattn.sim.runner import run
 
     results = run(
-        args.spec,
+        load_run_spec(args.spec, args.set or ()),
         out=args.out,
         executor=args.executor,
         scheduler=args.scheduler,
@@ -75,13 +117,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _spec_dirs(given: str | None) -> list[Path]:
     if given is not None:
         return [Path(given)]
-    import cogattn
+    from cogattn.experiments import shipped_spec_dir
 
-    here = Path("experiments")
-    repo = Path(cogattn.__file__).resolve().parents[1] / "experiments"
-    dirs = [here]
-    if repo.resolve() != here.resolve():
-        dirs.append(repo)
+    dirs = [Path("experiments")]
+    shipped = shipped_spec_dir()
+    if shipped is not None and shipped.resolve() != dirs[0].resolve():
+        dirs.append(shipped)
     return [d for d in dirs if d.is_dir()]
 
 
@@ -193,8 +234,35 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    p_run = sub.add_parser("run", help="run (or resume) a spec and write its report")
-    p_run.add_argument("spec", metavar="SPEC", help="experiment spec (TOML file)")
+    p_run = sub.add_parser(
+        "run",
+        help="run (or resume) a spec and write its report",
+        description="Run (or resume) an experiment spec and write its report.",
+        epilog=(
+            "--set changes the spec without copying the file; the value is a TOML "
+            "literal (--set n_trials=5, --set 'd_k=[16,32]', --set "
+            "'executor=\"dask\"'). KEY is a top-level field (description, seed, "
+            "repetitions, executor, n_workers, scheduler) or a parameter: a bare name "
+            "is looked up in [fixed], then [grid], and keeps its section (a single "
+            "value for a grid parameter runs that one value); fixed.NAME or "
+            "grid.NAME chooses the section, and adds or moves the parameter. A "
+            "bare name that is also a top-level field means the field. Overrides of "
+            "seed, repetitions or parameters change the spec's identity, hence its "
+            "task seeds and its default run folder: such a run never resumes a run "
+            "of the unchanged spec."
+        ),
+    )
+    p_run.add_argument(
+        "spec",
+        metavar="SPEC",
+        help="name of a shipped experiment (e.g. hebbian_memory) or a TOML spec file",
+    )
+    p_run.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="change one field or parameter (repeatable; see below)",
+    )
     p_run.add_argument(
         "--executor",
         help="override the spec's executor: serial, processes or dask",
@@ -211,7 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_list = sub.add_parser("list", help="registered experiments and spec files")
     p_list.add_argument(
-        "--dir", metavar="DIR", help="folder of spec files (default experiments/)"
+        "--dir",
+        metavar="DIR",
+        help="folder of spec files (default: ./experiments and the shipped specs)",
     )
     p_list.set_defaults(func=_cmd_list)
 

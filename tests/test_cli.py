@@ -227,3 +227,64 @@ def test_import_is_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_set_overrides_fields_and_parameters(on_path, tmp_path, capsys) -> None:
+    out = tmp_path / "run"
+    args = ["run", str(_spec(tmp_path)), "--out", str(out), "--quiet"]
+    assert main([*args, "--set", "n_samples=[400]", "--set", "seed=3"]) == 0
+    assert capsys.readouterr().out.startswith(f"run: {out} (1 done, 0 failed")
+    assert main(["show", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "grid n_samples = [400]" in shown and "seed: 3 " in shown
+    # the overrides are part of the run's spec: the unchanged spec is another run
+    code = main(args)
+    _assert_one_line_error(code, capsys.readouterr().err, "different spec")
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ("n_sample=3", "--set n_sample: unknown key; allowed are the fields"),
+        ("n_samples=[400", "--set n_samples: cannot parse '[400' as a TOML value"),
+        ("executor=serial", "--set executor: cannot parse 'serial'"),
+        ("repetitions=0", "repetitions: must be an int >= 1, got 0"),
+        ("grid.n_samples=[]", "grid.n_samples: must be a non-empty list"),
+        ("no_equals", "--set: expected key=value, got 'no_equals'"),
+    ],
+)
+def test_bad_set_one_line_nothing_written(
+    override, fragment, on_path, tmp_path, capsys
+) -> None:
+    out = tmp_path / "out"
+    code = main(["run", str(_spec(tmp_path)), "--set", override, "--out", str(out)])
+    captured = capsys.readouterr()
+    _assert_one_line_error(code, captured.err, fragment)
+    assert captured.out == "" and not out.exists()
+
+
+def test_run_by_name(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    code = main(["run", "no_such_experiment", "--out", str(out)])
+    _assert_one_line_error(
+        code,
+        capsys.readouterr().err,
+        "no shipped spec named 'no_such_experiment'; known names are "
+        "'hebbian_memory', 'lighting_diet', 'search_asymmetry'",
+    )
+    code = main(["run", "missing.toml", "--out", str(out)])
+    _assert_one_line_error(code, capsys.readouterr().err, "spec: file 'missing.toml'")
+    assert not out.exists()
+    from cogattn.cli import load_run_spec
+
+    spec = load_run_spec("hebbian_memory", ["d_k=[16, 32]", "fixed.n_check=0"])
+    assert spec.grid["d_k"] == [16, 32] and spec.fixed["n_check"] == 0
+    assert load_run_spec("hebbian_memory").grid["d_k"][0] == 16
+
+
+def test_run_help_explains_set(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--set KEY=VALUE" in text and "--set 'd_k=[16,32]'" in text
+    assert "change the spec's identity" in text

@@ -45,3 +45,33 @@ def test_import_is_fast() -> None:
 def test_submodules_are_lazy() -> None:
     out = _run("import sys, cogattn; cogattn.sim; print('cogattn.sim' in sys.modules)")
     assert out == "True"
+
+
+def test_search_experiments_and_list_import_no_matplotlib() -> None:
+    """Figures live in cogattn.viz and import matplotlib only when they draw."""
+    out = _run(
+        "import sys, cogattn.search, cogattn.viz, cogattn.viz.search, "
+        "cogattn.viz.hebbian, cogattn.experiments.hebbian_memory, "
+        "cogattn.experiments.search_asymmetry, cogattn.experiments.lighting_diet;"
+        "from cogattn.cli import main; main(['list']);"
+        "print('matplotlib' in sys.modules)"
+    )
+    assert out.splitlines()[-1] == "False"
+
+
+def test_list_imports_no_experiment_module() -> None:
+    out = _run(
+        "import sys; from cogattn.cli import main; main(['list']);"
+        "print(sorted(m for m in sys.modules if m.startswith('cogattn.experiments.')"
+        f" or m in {HEAVY!r}))"
+    )
+    assert out.splitlines()[-1] == "[]"
+
+
+def test_a_figure_imports_matplotlib() -> None:
+    out = _run(
+        "import sys, pandas as pd; from cogattn.viz.search import plot_diet_pairs;"
+        "plot_diet_pairs(pd.DataFrame({'ai_upright': [0.1], 'ai_rotated': [0.0]}));"
+        "print('matplotlib' in sys.modules)"
+    )
+    assert out == "True"

@@ -25,7 +25,9 @@ import numpy as np
 
 from cogattn._core.backend import check_arrays, get_backend
 from cogattn._core.validation import check_int, check_option, check_positive
+from cogattn.experiments._params import call_with_params
 from cogattn.sim.registry import ReportContent, experiment
+from cogattn.viz.hebbian import plot_hebbian_memory
 from cogattn.workspace.hebbian import (
     cleanup,
     random_binary_values,
@@ -45,37 +47,56 @@ from cogattn.workspace.hebbian_capacity import (
     sign_recall_capacity,
 )
 
-__all__ = ["CLEANUP_LEVEL", "DEFAULTS", "HebbianMemoryExperiment", "run_point"]
+__all__ = ["CLEANUP_LEVEL", "D_V", "HebbianMemoryExperiment", "run_point"]
 
-#: Defaults for the parameters a spec may leave out.
-DEFAULTS: dict[str, Any] = {
-    "d_v": 256,
-    "n_target_items": 1024,
-    "max_batch": 256,
-    "n_probe": 256,
-    "error_free_batch": 64,
-    "sign_batch": 2,
-    "n_check": 1,
-}
+#: Default value dimension (also named in the report when a run leaves it out).
+D_V = 256
 #: Fraction of items the clean-up readout must recall for the clean-up capacity.
 CLEANUP_LEVEL = 0.99
 
 
-def run_point(params: dict[str, Any], rng: np.random.Generator) -> dict[str, float]:
+def run_point(
+    *,
+    d_k: int,
+    load: float,
+    backend: str,
+    rng: np.random.Generator,
+    d_v: int = D_V,
+    n_target_items: int = 1024,
+    max_batch: int = 256,
+    n_probe: int = 256,
+    error_free_batch: int = 64,
+    sign_batch: int = 2,
+    n_check: int = 1,
+) -> dict[str, float]:
     """Score one ``(d_k, load, backend)`` grid point on a batch of random memories.
 
     Parameters
     ----------
-    params : dict
-        ``d_k`` (int >= 1), ``load`` (``N / d_k``, > 0), ``backend`` ("numpy" or
-        "torch"), and optionally ``d_v``, ``n_target_items`` (items per task; the
-        batch is ``ceil(n_target_items / N)`` memories, clipped to ``[2,
-        max_batch]``), ``n_probe`` (queries per memory for the clean-up readout),
-        ``error_free_batch`` (memories for the worst-case prefix sweep),
-        ``sign_batch`` (memories for the typical-case prefix sweep) and ``n_check``
-        (memories recomputed on the other backend from the same seeds).
+    d_k : int
+        Key (CS) dimension, >= 1.
+    load : float
+        Items per key dimension ``N / d_k`` (> 0); ``N = max(1, round(load * d_k))``.
+    backend : {"numpy", "torch", "torch_cuda"}
+        Array backend of the memories.
     rng : numpy.random.Generator
         Source of all randomness.
+    d_v : int
+        Value (US) dimension; values are binary, entries ``+-1/sqrt(d_v)``.
+    n_target_items : int
+        Items per task: the batch is ``ceil(n_target_items / N)`` memories, clipped
+        to ``[2, max_batch]``.
+    max_batch : int
+        Largest batch of memories (>= 2).
+    n_probe : int
+        Queries per memory for the clean-up readout.
+    error_free_batch : int
+        Memories for the worst-case error-free prefix sweep.
+    sign_batch : int
+        Memories for the typical-case sign-readout prefix sweep.
+    n_check : int
+        Memories recomputed on the other backend (numpy <-> torch) from the same
+        seeds; 0 skips the comparison.
 
     Returns
     -------
@@ -90,17 +111,16 @@ def run_point(params: dict[str, Any], rng: np.random.Generator) -> dict[str, flo
         ``sign_capacity_max``, ``sign_n_max``, ``backend_diff`` and
         ``elapsed_s``.
     """
-    p = {**DEFAULTS, **params}
-    d_k = check_int(p["d_k"], "d_k", low=1)
-    d_v = check_int(p["d_v"], "d_v", low=1)
-    load = check_positive(p["load"], "load")
-    name = check_option(p["backend"], ("numpy", "torch", "torch_cuda"), "backend")
-    n_target = check_int(p["n_target_items"], "n_target_items", low=1)
-    max_batch = check_int(p["max_batch"], "max_batch", low=2)
-    n_probe = check_int(p["n_probe"], "n_probe", low=1)
-    ef_batch = check_int(p["error_free_batch"], "error_free_batch", low=1)
-    sign_batch = check_int(p["sign_batch"], "sign_batch", low=1)
-    n_check = check_int(p["n_check"], "n_check", low=0)
+    d_k = check_int(d_k, "d_k", low=1)
+    d_v = check_int(d_v, "d_v", low=1)
+    load = check_positive(load, "load")
+    name = check_option(backend, ("numpy", "torch", "torch_cuda"), "backend")
+    n_target = check_int(n_target_items, "n_target_items", low=1)
+    max_batch = check_int(max_batch, "max_batch", low=2)
+    n_probe = check_int(n_probe, "n_probe", low=1)
+    ef_batch = check_int(error_free_batch, "error_free_batch", low=1)
+    sign_batch = check_int(sign_batch, "sign_batch", low=1)
+    n_check = check_int(n_check, "n_check", low=0)
     backend = get_backend(name)
     other = get_backend("torch" if name == "numpy" else "numpy")
 
@@ -110,8 +130,10 @@ def run_point(params: dict[str, Any], rng: np.random.Generator) -> dict[str, flo
     rng_keys, rng_values, rng_free, rng_sign = rng.spawn(4)
     check_keys, check_values = copy.deepcopy(rng_keys), copy.deepcopy(rng_values)
 
-    keys = random_unit_keys(n, d_k, batch=batch, rng=rng_keys, backend=backend)
-    values = random_binary_values(n, d_v, batch=batch, rng=rng_values, backend=backend)
+    keys = random_unit_keys(n, d_k, batch=batch, random_state=rng_keys, backend=backend)
+    values = random_binary_values(
+        n, d_v, batch=batch, random_state=rng_values, backend=backend
+    )
     memory = store(keys, values)
     readout = retrieve(memory, keys)  # every stored CS is a test stimulus
     cos = retrieval_cosine(readout, values)  # (batch, n)
@@ -125,23 +147,25 @@ def run_point(params: dict[str, Any], rng: np.random.Generator) -> dict[str, flo
 
     n_max = int(np.ceil(3 * np.sqrt(d_k))) + 8
     free_keys = random_unit_keys(
-        n_max, d_k, batch=ef_batch, rng=rng_free, backend=backend
+        n_max, d_k, batch=ef_batch, random_state=rng_free, backend=backend
     )
     capacity = backend.to_numpy(error_free_capacity(free_keys))
     n_sign = d_k // 8 + 16
     sign_keys = random_unit_keys(
-        n_sign, d_k, batch=sign_batch, rng=rng_sign, backend=backend
+        n_sign, d_k, batch=sign_batch, random_state=rng_sign, backend=backend
     )
     sign_values = random_binary_values(
-        n_sign, d_v, batch=sign_batch, rng=rng_sign, backend=backend
+        n_sign, d_v, batch=sign_batch, random_state=rng_sign, backend=backend
     )
     sign_cap = backend.to_numpy(sign_recall_capacity(sign_keys, sign_values))
 
     diff = 0.0
     if n_check > 0:
         b = min(n_check, batch)
-        k2 = random_unit_keys(n, d_k, batch=b, rng=check_keys, backend=other)
-        v2 = random_binary_values(n, d_v, batch=b, rng=check_values, backend=other)
+        k2 = random_unit_keys(n, d_k, batch=b, random_state=check_keys, backend=other)
+        v2 = random_binary_values(
+            n, d_v, batch=b, random_state=check_values, backend=other
+        )
         r2 = retrieve(store(k2, v2), k2)
         c2 = other.to_numpy(retrieval_cosine(r2, v2))
         (r1,) = check_arrays("numpy", readout[:b])
@@ -217,70 +241,14 @@ def _capacity_table(points: Any, table: Any) -> Any:
     return pd.DataFrame(rows)
 
 
-def _figure(points: Any, caps: Any, fits: dict[str, tuple[float, float]]) -> Any:
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(15, 4.5), layout="constrained")
-    axes = fig.subplots(1, 3)
-    ax = axes[0]
-    for (d_k, backend), grp in points.groupby(["d_k", "backend"]):
-        x = (grp["n_items"] - 1) / grp["d_k"]
-        marker = "o" if backend == "numpy" else "x"
-        ax.plot(x, grp["mean_cosine"], marker, ms=5, label=f"d_k={d_k} {backend}")
-    xs = np.concatenate([[0.0], np.geomspace(1e-3, 10, 200)])
-    ax.plot(xs, 1 / np.sqrt(1 + xs), "k-", lw=1.5, label="1/sqrt(1 + (N-1)/d_k)")
-    ax.axhline(0.9, color="0.6", ls=":")
-    ax.set_xscale("symlog", linthresh=0.05)
-    ax.set_xlim(0, 12)
-    ax.set_xlabel("(N - 1) / d_k")
-    ax.set_ylabel("mean retrieval cosine (raw readout)")
-    ax.set_title("Interference: all d_k collapse")
-    ax.legend(fontsize=6, ncol=2)
-
-    ax = axes[1]
-    for d_k, grp in points.groupby("d_k"):
-        g = grp.groupby("n_items", as_index=False)[
-            ["cleanup_accuracy", "sign_recall_rate"]
-        ].mean()
-        (line,) = ax.plot(g["n_items"] / d_k, g["cleanup_accuracy"], "o-", ms=4,
-                          label=f"clean-up d_k={d_k}")  # fmt: skip
-        ax.plot(g["n_items"] / d_k, g["sign_recall_rate"], "--", color=line.get_color())
-    ax.axhline(CLEANUP_LEVEL, color="0.6", ls=":")
-    ax.set_xscale("log")
-    ax.set_xlabel("load N / d_k")
-    ax.set_ylabel("fraction of items recalled")
-    ax.set_title("Clean-up (solid) vs raw sign readout (dashed)")
-    ax.legend(fontsize=6)
-
-    ax = axes[2]
-    d = caps["d_k"].to_numpy(dtype=float)
-    for col, label in (
-        ("cos09_measured", "mean cosine >= 0.9"),
-        ("error_free_mean", "error-free (worst case)"),
-        ("sign_typical_mean", "error-free (typical values)"),
-        ("cleanup_99", f"clean-up >= {CLEANUP_LEVEL:.0%}"),
-    ):
-        b, a = fits[col]
-        off = 1.0 if col == "cos09_measured" else 0.0
-        (line,) = ax.plot(d, caps[col], "o", label=f"{label}: slope {b:.2f}")
-        ax.plot(d, off + a * d**b, "-", color=line.get_color(), lw=1)
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xlabel("d_k")
-    ax.set_ylabel("capacity N")
-    ax.set_title("Capacity scaling")
-    ax.legend(fontsize=7)
-    return fig
-
-
 @experiment("hebbian_memory")
 class HebbianMemoryExperiment:
     """Retrieval fidelity and capacity of Hebbian (linear-attention) memories."""
 
     @staticmethod
     def trial(params: dict[str, Any], rng: np.random.Generator) -> dict[str, float]:
-        """Run one grid point; see :func:`run_point`."""
-        return run_point(params, rng)
+        """Run one grid point: the spec's parameters go to :func:`run_point`."""
+        return call_with_params(run_point, params, rng=rng)
 
     @staticmethod
     def report(results: Any) -> ReportContent:
@@ -354,7 +322,7 @@ class HebbianMemoryExperiment:
             "cleanup_exponent": fits["cleanup_99"][0],
             "max_backend_diff": float(table["backend_diff"].max()),
         }
-        d_v = table["d_v"].iloc[0] if "d_v" in table else DEFAULTS["d_v"]
+        d_v = table["d_v"].iloc[0] if "d_v" in table else D_V
         text = (
             "Hebbian associative memory M = sum_i v_i k_i^T (linear attention read as "
             "conditioning: key = CS, value = US, query = test stimulus), random unit "
@@ -387,7 +355,9 @@ class HebbianMemoryExperiment:
                 "scaling": scaling,
                 "grid": points,
             },
-            figures={"hebbian_memory": _figure(points, caps, fits)},
+            figures={
+                "hebbian_memory": plot_hebbian_memory(points, caps, fits, CLEANUP_LEVEL)
+            },
             measured=measured,
             text=text,
         )

@@ -11,7 +11,12 @@
 - :mod:`cogattn.search.analysis`: fixations to reaction times, search slopes, asymmetry
   index, the human reference table; :mod:`cogattn.search.asymmetry_bootstrap`: bootstrap
   intervals of the asymmetry index.
-- :mod:`cogattn.search.diet`: the training-diet experiment (lighting prior).
+- :mod:`cogattn.search.paradigm_run`: :func:`run_paradigm`, one searcher over every
+  display of a paradigm, with slopes and asymmetry index.
+- :mod:`cogattn.search.diet`: shaded scenes and the small CNN of the training-diet
+  experiment (:mod:`cogattn.experiments.lighting_diet`).
+
+Figures are drawn by :mod:`cogattn.viz.search`.
 
 The numpy parts (stimuli, analysis) import without torch; the model names load torch
 when first used.
@@ -28,7 +33,6 @@ from cogattn.search.analysis import (
     cumulative_found_rate,
     fixations_to_rt,
     load_human_reference,
-    plot_asymmetry,
     search_slopes,
 )
 from cogattn.search.asymmetry_bootstrap import asymmetry_index_ci
@@ -54,8 +58,7 @@ _LAZY = {
     "PixelMatchingSearch": "cogattn.search.variants",
     "SaliencySearch": "cogattn.search.variants",
     "ChanceSearch": "cogattn.search.variants",
-    "run_paradigm": "cogattn.search.experiment",
-    "lighting_diet_experiment": "cogattn.search.diet",
+    "run_paradigm": "cogattn.search.paradigm_run",
 }
 
 __all__ = [
@@ -71,7 +74,6 @@ __all__ = [
     "make_paradigm",
     "make_trials",
     "paradigm_info",
-    "plot_asymmetry",
     "search_slopes",
     *_LAZY,
 ]

@@ -17,16 +17,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_array, check_int, validate_type
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 __all__ = [
     "RT_INTERCEPT_MS",
@@ -37,7 +34,6 @@ __all__ = [
     "effective_fixations",
     "fixations_to_rt",
     "load_human_reference",
-    "plot_asymmetry",
     "search_slopes",
 ]
 
@@ -356,51 +352,3 @@ def asymmetry_table(results: pd.DataFrame) -> pd.DataFrame:
         table[col] = ref.loc[table.index, col].to_numpy()
     table["polarity_match"] = np.sign(table["ai"]) == np.sign(table["human_ai"])
     return table
-
-
-def plot_asymmetry(table: pd.DataFrame) -> Figure:
-    """Bar charts of model and human search slopes and asymmetry per paradigm.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Output of :func:`asymmetry_table`.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        Left: slopes (ms/item) in the easy and hard conditions, model and human;
-        right: asymmetry index, model and human.
-    """
-    import matplotlib.pyplot as plt
-
-    validate_type(table, pd.DataFrame, "table")
-    cols = ["slope_easy", "slope_hard", "ai", "human_slope_easy", "human_slope_hard"]
-    missing = [c for c in [*cols, "human_ai"] if c not in table.columns]
-    if missing:
-        raise ValidationError(
-            f"table must be the output of asymmetry_table; missing columns {missing}"
-        )
-    names = [str(p) for p in table.index]
-    x = np.arange(len(names))
-    fig, (ax_s, ax_ai) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
-    width = 0.2
-    bars = (
-        ("human_slope_easy", "human easy", "#9ecae1"),
-        ("human_slope_hard", "human hard", "#3182bd"),
-        ("slope_easy", "model easy", "#fdae6b"),
-        ("slope_hard", "model hard", "#e6550d"),
-    )
-    for i, (col, label, color) in enumerate(bars):
-        ax_s.bar(x + (i - 1.5) * width, table[col], width, label=label, color=color)
-    ax_s.set_ylabel("search slope (ms/item)")
-    ax_s.legend(frameon=False, fontsize=8)
-    ax_ai.bar(x - 0.2, table["human_ai"], 0.4, label="human", color="#3182bd")
-    ax_ai.bar(x + 0.2, table["ai"], 0.4, label="model", color="#e6550d")
-    ax_ai.axhline(0.0, color="k", lw=0.8)
-    ax_ai.set_ylim(-1.05, 1.05)
-    ax_ai.set_ylabel("asymmetry index")
-    ax_ai.legend(frameon=False, fontsize=8)
-    for ax in (ax_s, ax_ai):
-        ax.set_xticks(x, names, rotation=30, ha="right", fontsize=8)
-    return fig

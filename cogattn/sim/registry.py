@@ -12,9 +12,10 @@ An experiment is a class whose static (or class) methods are
     Turn all stored results into tables, figures and measured numbers; the spec's
     ``[[checks]]`` compare those numbers to reference values.
 
-Experiments that live in cogattn are found by name through :data:`BUILTIN_MODULES`
-(imported lazily); user experiments name their module in the spec (``module = ...``),
-so that worker processes of any executor can import them.
+Experiments shipped in cogattn are the modules of :mod:`cogattn.experiments`, found
+by module name (``cogattn/experiments/NAME.py`` registers the experiment ``NAME``)
+and imported only when asked for; user experiments name their module in the spec
+(``module = ...``), so that worker processes of any executor can import them.
 """
 
 from __future__ import annotations
@@ -27,19 +28,15 @@ from typing import Any
 from cogattn._core.errors import SpecError
 
 __all__ = [
-    "BUILTIN_MODULES",
+    "BUILTIN_PACKAGE",
     "ReportContent",
     "experiment",
     "get_experiment",
     "list_experiments",
 ]
 
-#: Experiment name -> module that registers it, for experiments shipped in cogattn.
-BUILTIN_MODULES: dict[str, str] = {
-    "hebbian_memory": "cogattn.workspace.hebbian_lab",
-    "lighting_diet": "cogattn.search.diet_experiment",
-    "search_asymmetry": "cogattn.search.experiment",
-}
+#: Package whose module ``NAME`` registers the built-in experiment ``NAME``.
+BUILTIN_PACKAGE = "cogattn.experiments"
 
 _REGISTRY: dict[str, type] = {}
 
@@ -104,15 +101,17 @@ def get_experiment(name: str, module: str | None = None) -> type:
     name : str
         The experiment's name.
     module : str | None
-        Module to import first (user experiments); built-in experiments are found
-        through :data:`BUILTIN_MODULES`.
+        Module to import first (user experiments); a built-in experiment is the
+        module of the same name in :data:`BUILTIN_PACKAGE`.
 
     Returns
     -------
     cls : type
     """
     if name not in _REGISTRY:
-        target = module or BUILTIN_MODULES.get(name)
+        target = module
+        if target is None and name in _builtin_names():
+            target = f"{BUILTIN_PACKAGE}.{name}"
         if target is not None:
             try:
                 importlib.import_module(target)
@@ -121,7 +120,7 @@ def get_experiment(name: str, module: str | None = None) -> type:
                     f"module: cannot import {target!r} for experiment {name!r}: {err}"
                 ) from None
     if name not in _REGISTRY:
-        known = sorted(set(_REGISTRY) | set(BUILTIN_MODULES))
+        known = list_experiments()
         raise SpecError(
             f"experiment: unknown experiment {name!r}; known experiments are "
             f"{', '.join(repr(k) for k in known)}"
@@ -131,5 +130,20 @@ def get_experiment(name: str, module: str | None = None) -> type:
 
 
 def list_experiments() -> list[str]:
-    """Return the names of all built-in and already registered experiments."""
-    return sorted(set(_REGISTRY) | set(BUILTIN_MODULES))
+    """Return the names of all built-in and already registered experiments.
+
+    Built-in experiments are listed from the module names of
+    :data:`BUILTIN_PACKAGE`, without importing them (nor torch or matplotlib).
+
+    Returns
+    -------
+    names : list of str
+        Sorted names.
+    """
+    return sorted(set(_REGISTRY) | set(_builtin_names()))
+
+
+def _builtin_names() -> list[str]:
+    from cogattn.experiments import builtin_experiments
+
+    return builtin_experiments()

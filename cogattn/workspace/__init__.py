@@ -3,7 +3,9 @@
 - :mod:`cogattn.workspace.hebbian`: storing and retrieving key/value pairs with the
   Hebbian outer-product rule, batched over memories, on numpy or torch.
 - :mod:`cogattn.workspace.hebbian_capacity`: closed forms and measured capacities.
-- :mod:`cogattn.workspace.hebbian_lab`: the ``hebbian_memory`` experiment.
+
+The ``hebbian_memory`` experiment that drives them is
+:mod:`cogattn.experiments.hebbian_memory`; its figure is :mod:`cogattn.viz.hebbian`.
 """
 
 from cogattn.workspace.hebbian import (

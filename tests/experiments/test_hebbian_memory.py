@@ -4,7 +4,6 @@ reduced grid."""
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -12,10 +11,10 @@ import pandas as pd
 import pytest
 
 from cogattn import ValidationError
+from cogattn.experiments import spec_path
+from cogattn.experiments.hebbian_memory import HebbianMemoryExperiment, run_point
 from cogattn.sim.registry import ReportContent, get_experiment
-from cogattn.workspace.hebbian_lab import HebbianMemoryExperiment, run_point
 
-SPEC = Path(__file__).resolve().parents[2] / "experiments" / "hebbian_memory.toml"
 MEASURED = {
     "max_abs_dev_closed_form",
     "max_rel_dev_sq_norm",
@@ -35,7 +34,7 @@ def test_registered_by_name():
 
 def test_trial_outputs(rng):
     pytest.importorskip("torch")
-    out = run_point({"d_k": 32, "load": 0.5, "backend": "torch", "d_v": 64}, rng)
+    out = run_point(d_k=32, load=0.5, backend="torch", d_v=64, rng=rng)
     assert out["n_items"] == 16
     assert out["batch"] == 64  # ceil(1024 / 16)
     assert 0.7 < out["mean_cosine"] < 0.95
@@ -49,9 +48,12 @@ def test_trial_outputs(rng):
 
 def test_trial_rejects_bad_params(rng):
     with pytest.raises(ValidationError, match="invalid value for backend: 'cupy'"):
-        run_point({"d_k": 16, "load": 1, "backend": "cupy"}, rng)
+        run_point(d_k=16, load=1, backend="cupy", rng=rng)
     with pytest.raises(ValidationError, match="load must be a finite number > 0"):
-        run_point({"d_k": 16, "load": 0, "backend": "numpy"}, rng)
+        run_point(d_k=16, load=0, backend="numpy", rng=rng)
+    params = {"d_k": 16, "load": 1, "backend": "numpy", "dv": 8}
+    with pytest.raises(ValidationError, match=r"unknown parameter\(s\) \['dv'\]"):
+        HebbianMemoryExperiment.trial(params, rng)
 
 
 def test_reduced_grid_meets_the_spec_checks():
@@ -60,7 +62,7 @@ def test_reduced_grid_meets_the_spec_checks():
     from cogattn.sim.spec import load_spec
     from cogattn.sim.worker import single_thread
 
-    spec = load_spec(SPEC)
+    spec = load_spec(spec_path("hebbian_memory"))
     fixed = dict(spec.fixed)
     root = np.random.SeedSequence(spec.seed)
     grid = itertools.product(

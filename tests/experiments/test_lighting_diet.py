@@ -1,71 +1,26 @@
-"""Training-diet experiment: rendered shaded scenes and the lighting asymmetry."""
+"""The lighting_diet experiment: trial, paired test, report and spec."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cogattn._core.errors import ValidationError
-from cogattn.search.diet import (
-    SmallShadingNet,
-    lighting_diet_experiment,
+from cogattn.experiments import spec_path
+from cogattn.experiments.lighting_diet import (
+    LightingDiet,
+    diet_network_search,
     paired_diet_test,
-    render_shaded_scenes,
+    train_on_diet,
 )
+from cogattn.search.diet import DIETS
+from cogattn.sim.registry import get_experiment
+from cogattn.sim.spec import load_spec
 
 
-def test_scenes_rotated_diet_is_the_upright_diet_turned():
-    up, y_up = render_shaded_scenes(16, 5, diet="upright")
-    rot, y_rot = render_shaded_scenes(16, 5, diet="rotated")
-    np.testing.assert_array_equal(y_up, y_rot)
-    np.testing.assert_allclose(rot, np.rot90(up, 1, axes=(1, 2)))
-    assert up.dtype == np.float32 and up.min() >= 0 and up.max() <= 1
-
-
-def test_bumps_are_bright_on_top():
-    img, lab = render_shaded_scenes(200, 0, size=48)
-    dev = img - 0.5
-    rows = np.arange(48)[None, :, None]
-    # luminance-weighted mean row of the bright part: above the dark part for bumps
-    bright = np.clip(dev, 0, None)
-    dark = np.clip(-dev, 0, None)
-    centroid = lambda w: (w * rows).sum((1, 2)) / w.sum((1, 2))  # noqa: E731
-    up = centroid(bright) < centroid(dark)
-    assert (up == (lab == 1)).mean() > 0.95
-
-
-def test_bad_diet():
-    with pytest.raises(ValidationError, match=r"invalid value for diet: 'sideways'"):
-        render_shaded_scenes(4, 0, diet="sideways")
-    with pytest.raises(ValidationError, match=r"between 0 and 90 degrees"):
-        render_shaded_scenes(4, 0, light_spread_deg=120.0)
-    with pytest.raises(ValidationError, match=r"light_spread_deg"):
-        render_shaded_scenes(4, 0, light_spread_deg=-1.0)
-
-
-def test_small_net_shapes():
-    import torch
-
-    net = SmallShadingNet()
-    assert net(torch.zeros(2, 3, 48, 48)).shape == (2, 2)
-
-
-def test_light_spread_leaves_only_the_vertical_shading_informative():
-    img, lab = render_shaded_scenes(400, 1, size=48, light_spread_deg=60.0)
-    dev = img - 0.5
-    cols = np.arange(48)[None, None, :]
-    bright, dark = np.clip(dev, 0, None), np.clip(-dev, 0, None)
-    centroid = lambda w: (w * cols).sum((1, 2)) / w.sum((1, 2))  # noqa: E731
-    left = centroid(bright) < centroid(dark)
-    # the horizontal shading has a random sign: it does not predict the label
-    assert abs((left == (lab == 1)).mean() - 0.5) < 0.1
-    shift = np.abs(centroid(bright) - centroid(dark))
-    flat, _ = render_shaded_scenes(400, 1, size=48, light_spread_deg=0.0)
-    dev = flat - 0.5
-    flat_shift = np.abs(
-        centroid(np.clip(dev, 0, None)) - centroid(np.clip(-dev, 0, None))
-    )
-    assert flat_shift.mean() < 0.5 < shift.mean()  # px: no left-right shading at 0
+def test_registered():
+    assert get_experiment("lighting_diet") is LightingDiet
 
 
 def test_paired_diet_test_against_exact_values():
@@ -79,10 +34,6 @@ def test_paired_diet_test_against_exact_values():
 
 
 def test_diet_report_pairs_networks_by_seed():
-    import pandas as pd
-
-    from cogattn.search.diet_experiment import LightingDiet
-
     rows = [
         dict(diet=d, net_seed=s, ai=a, accuracy=1.0)
         for s, (up, rot) in enumerate([(0.5, -0.2), (0.3, 0.1), (0.4, -0.5)])
@@ -93,16 +44,15 @@ def test_diet_report_pairs_networks_by_seed():
     assert rep.measured["mean_ai_rotated"] == pytest.approx(-0.2)
     assert rep.measured["n_positive"] == 3 and rep.measured["n_pairs"] == 3
     assert rep.measured["p_value"] == pytest.approx(1 / 8)
+    assert set(rep.figures) == {"lighting_ai_per_seed"}
+    # one line per seed, two diet means, the human index and zero
+    assert len(rep.figures["lighting_ai_per_seed"].axes[0].lines) == 3 + 2 + 2
     with pytest.raises(ValidationError, match=r"both diets are needed"):
         LightingDiet.report(pd.DataFrame(rows[::2]))
 
 
 def test_diet_spec_loads():
-    from pathlib import Path
-
-    from cogattn.sim.spec import load_spec
-
-    spec = load_spec(Path(__file__).parents[2] / "experiments" / "lighting_diet.toml")
+    spec = load_spec(spec_path("lighting_diet"))
     assert spec.experiment == "lighting_diet"
     assert spec.grid["diet"] == ["upright", "rotated"]
     assert {c.measured for c in spec.checks} == {
@@ -112,12 +62,37 @@ def test_diet_spec_loads():
     }
 
 
+def test_trial_passes_the_spec_parameters_through(monkeypatch):
+    import cogattn.experiments.lighting_diet as mod
+
+    calls = []
+    monkeypatch.setattr(
+        mod, "diet_network_search", lambda **kw: calls.append(kw) or {"ai": 0.0}
+    )
+    params = {"diet": "rotated", "net_seed": 4, "n_trials": 3}
+    assert LightingDiet.trial(params, np.random.default_rng(0)) == {"ai": 0.0}
+    assert calls == [params]  # nothing added: the defaults are the function's
+    with pytest.raises(ValidationError, match=r"unknown parameter\(s\) \['n_step'\]"):
+        mod.call_with_params(diet_network_search, {"diet": "upright", "n_step": 3})
+
+
+def test_train_on_diet_rejects_bad_arguments():
+    with pytest.raises(ValidationError, match="invalid value for diet: 'sideways'"):
+        train_on_diet("sideways")
+    with pytest.raises(ValidationError, match="net_seed must be"):
+        train_on_diet("upright", net_seed=-1)
+
+
 @pytest.mark.slow
 def test_lighting_polarity_follows_the_diet():
-    out = lighting_diet_experiment(seeds=(0, 1, 2), n_steps=300, n_trials=20)
-    assert np.all(out["accuracy_upright"] > 0.9)
-    assert np.all(out["accuracy_rotated"] > 0.9)
+    rows = [
+        {"diet": diet, "net_seed": seed,
+         **LightingDiet.trial({"diet": diet, "net_seed": seed}, None)}
+        for diet in DIETS for seed in (0, 1, 2)
+    ]  # fmt: skip
+    rep = LightingDiet.report(pd.DataFrame(rows))
+    assert all(r["accuracy"] > 0.9 for r in rows)
     # measured (9 seeds, experiments/lighting_diet.toml): mean AI +0.23 upright,
     # -0.26 rotated, upright larger in 9 of 9 pairs; seeds 0-2 here
-    assert out["mean_ai_upright"] > 0 > out["mean_ai_rotated"]
-    assert out["n_positive"] == 3
+    assert rep.measured["mean_ai_upright"] > 0 > rep.measured["mean_ai_rotated"]
+    assert rep.measured["n_positive"] == 3

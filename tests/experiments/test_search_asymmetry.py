@@ -1,22 +1,20 @@
-"""The search-asymmetry experiment: one task, the report, and the spec."""
+"""The search_asymmetry experiment: one task, the report, the spec, a small run."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from cogattn._core.errors import ValidationError
-from cogattn.search.experiment import (
+from cogattn.cli import main
+from cogattn.experiments import spec_path
+from cogattn.experiments.search_asymmetry import (
     SearchAsymmetry,
     asymmetry_report_table,
-    run_paradigm,
 )
+from cogattn.search import run_paradigm
 from cogattn.sim.registry import get_experiment
-
-SPEC = Path(__file__).parents[2] / "experiments" / "search_asymmetry.toml"
 
 
 def test_registered():
@@ -41,15 +39,6 @@ def test_trial_chance_lighting_is_seeded():
     np.testing.assert_allclose(
         a["rt"], 252.359 * a["n_fixations"] + 376.271, rtol=1e-12
     )
-
-
-def test_unknown_variant_and_paradigm():
-    with pytest.raises(ValidationError, match=r"invalid value for variant"):
-        run_paradigm("lighting", "nope", n_trials=1)
-    with pytest.raises(ValidationError, match=r"invalid value for paradigm"):
-        run_paradigm("colour", "chance", n_trials=1)
-    with pytest.raises(ValidationError, match=r"invalid value for orientations"):
-        run_paradigm("t_vs_l", "chance", n_trials=1, orientations="mirrored")
 
 
 def test_trial_passes_the_orientations_on():
@@ -114,7 +103,7 @@ def test_report_counts_reliable_polarities_from_the_intervals():
 def test_spec_loads():
     from cogattn.sim.spec import load_spec
 
-    spec = load_spec(SPEC)
+    spec = load_spec(spec_path("search_asymmetry"))
     assert spec.experiment == "search_asymmetry"
     assert len(spec.grid["paradigm"]) == 6 and spec.grid["variant"][0] == "eccnet"
     checks = {c.measured: c for c in spec.checks}
@@ -151,16 +140,37 @@ def test_six_paradigms_main_model():
     assert rep.measured["mean_ai"] > 0.45
 
 
-@pytest.mark.slow
-def test_intersection_asymmetry_with_90_trials():
-    """With 90 trials per cell the intersection asymmetry is reliable and human-sized.
+def test_unknown_task_parameter_is_named():
+    params = {"paradigm": "lighting", "variant": "chance", "n_trial": 2}
+    with pytest.raises(TypeError, match="n_trial"):
+        SearchAsymmetry.trial(params, np.random.default_rng(0))
 
-    Measured (stimulus seed 0, paired layouts, kernels averaged over 16 target
-    positions, the published drawings of the turned items, CPU): AI 0.33 [0.14,
-    0.53]; humans 0.36. With 30 trials it is 0.26, 0.27 and 0.17 on stimulus seeds
-    0, 1 and 2, its interval including 0 on seeds 0 and 2.
-    """
-    out = run_paradigm("intersection", "eccnet", n_trials=90, device="cpu")
-    assert out["slope_hard"] > out["slope_easy"]
-    assert out["ai_low"] > 0.0
-    assert 0.2 < out["ai"] < 0.6
+
+def test_one_paradigm_run_through_the_cli(tmp_path, capsys):
+    """A task-sized run of the main model and a baseline, with --set overrides."""
+    out = tmp_path / "run"
+    code = main(
+        [
+            "run",
+            "search_asymmetry",
+            "--set",
+            'paradigm="lighting"',
+            "--set",
+            'variant=["eccnet", "chance"]',
+            "--set",
+            "n_trials=2",
+            "--executor",
+            "serial",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 1  # one paradigm cannot meet the six-paradigm checks
+    assert printed.startswith(f"run: {out} (2 done, 0 failed, 0 pending)")
+    assert "FAIL main model has the human polarity in all six paradigms" in printed
+    report = out / "report"
+    assert (report / "asymmetry_index.png").is_file()
+    assert (report / "asymmetry_eccnet.csv").is_file()
+    assert (report / "asymmetry_chance.csv").is_file()

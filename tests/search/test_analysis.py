@@ -19,7 +19,6 @@ from cogattn.search.analysis import (
     effective_fixations,
     fixations_to_rt,
     load_human_reference,
-    plot_asymmetry,
     search_slopes,
 )
 
@@ -262,25 +261,3 @@ def test_asymmetry_table_bad_input():
         asymmetry_table(good[good["condition"] == "easy"])
     with pytest.raises(ValidationError, match="results must be an instance of"):
         asymmetry_table({"rt": [1.0]})
-
-
-def test_plot_asymmetry_figure():
-    import matplotlib.pyplot as plt
-
-    table = asymmetry_table(
-        _synthetic_results({"curvature": (2.0, 30.0), "t_vs_l": (10.0, 20.0)})
-    )
-    fig = plot_asymmetry(table)
-    try:
-        ax_s, ax_ai = fig.axes
-        assert len(ax_s.patches) == 4 * 2 and len(ax_ai.patches) == 2 * 2
-        heights = sorted(p.get_height() for p in ax_ai.patches)
-        np.testing.assert_allclose(heights, sorted([0.81, 0.40, 28 / 32, 1 / 3]))
-        assert [t.get_text() for t in ax_ai.get_xticklabels()] == [
-            "curvature",
-            "t_vs_l",
-        ]
-    finally:
-        plt.close(fig)
-    with pytest.raises(ValidationError, match="missing columns"):
-        plot_asymmetry(table.drop(columns="ai"))

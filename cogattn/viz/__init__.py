@@ -1,0 +1,11 @@
+"""Figures: every matplotlib drawing of cogattn, one module per family.
+
+- :mod:`cogattn.viz.search`: search slopes and asymmetry indices per paradigm, model
+  variants against humans, and the lighting asymmetry after each training diet.
+- :mod:`cogattn.viz.hebbian`: retrieval, recall and capacity of Hebbian memories.
+
+Importing these modules does not import matplotlib; each function imports it when it
+draws. Model and analysis modules return arrays and tables, never figures.
+"""
+
+__all__ = ["hebbian", "search"]
