@@ -31,8 +31,7 @@ from cogattn._core.backend import (
 )
 from cogattn._core.errors import ValidationError
 from cogattn._core.seeding import check_random_state
-from cogattn._core.validation import check_int, check_option
-from cogattn.workspace._checks import check_tensor as _check_tensor
+from cogattn._core.validation import check_array, check_int, check_option
 
 __all__ = [
     "HebbianMemory",
@@ -223,8 +222,8 @@ def store(keys: Any, values: Any) -> Any:
     memory : array of shape (..., d_v, d_k)
         ``values^T @ keys``, the state of linear attention after the pairs.
     """
-    keys = _check_tensor(keys, "keys", 2)
-    values = _check_tensor(values, "values", 2)
+    keys = check_array(keys, "keys", min_ndim=2)
+    values = check_array(values, "values", min_ndim=2)
     if tuple(keys.shape[:-1]) != tuple(values.shape[:-1]):
         raise ValidationError(
             "keys and values must agree on all axes but the last (..., n_items), got "
@@ -252,8 +251,8 @@ def retrieve(memory: Any, queries: Any) -> Any:
     retrieved : array of shape (..., d_v) or (..., n_queries, d_v)
         The raw (linear) readout ``M q`` for every query.
     """
-    memory = _check_tensor(memory, "memory", 2)
-    queries = _check_tensor(queries, "queries", 1)
+    memory = check_array(memory, "memory", min_ndim=2)
+    queries = check_array(queries, "queries", min_ndim=1)
     if queries.shape[-1] != memory.shape[-1]:
         raise ValidationError(
             f"queries must have d_k = {memory.shape[-1]} entries on the last axis "
@@ -281,8 +280,8 @@ def retrieve(memory: Any, queries: Any) -> Any:
 
 # --------------------------------------------------------------------- readouts
 def _pair(a: Any, b: Any, name_a: str, name_b: str) -> tuple[ModuleType, Any, Any]:
-    a = _check_tensor(a, name_a, 1)
-    b = _check_tensor(b, name_b, 1)
+    a = check_array(a, name_a, min_ndim=1)
+    b = check_array(b, name_b, min_ndim=1)
     if tuple(a.shape) != tuple(b.shape):
         raise ValidationError(
             f"{name_a} and {name_b} must have the same shape, got "
@@ -356,8 +355,8 @@ def cleanup(retrieved: Any, values: Any) -> Any:
     index : integer array of shape (..., n_queries)
         Index into the ``n_items`` stored values.
     """
-    retrieved = _check_tensor(retrieved, "retrieved", 2)
-    values = _check_tensor(values, "values", 2)
+    retrieved = check_array(retrieved, "retrieved", min_ndim=2)
+    values = check_array(values, "values", min_ndim=2)
     if retrieved.shape[-1] != values.shape[-1]:
         raise ValidationError(
             f"retrieved and values must share d_v on the last axis, got "

@@ -32,7 +32,6 @@ import numpy as np
 from cogattn._core.backend import check_arrays, infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_array, check_positive
-from cogattn.workspace._checks import check_tensor as _check_tensor
 
 __all__ = [
     "capacity_from_curve",
@@ -204,7 +203,7 @@ def error_free_capacity(keys: Any) -> Any:
         In ``[1, n_max]``; equal to ``n_max`` means "at least ``n_max``": draw more
         keys.
     """
-    keys = _check_tensor(keys, "keys", 2)
+    keys = check_array(keys, "keys", min_ndim=2)
     backend = infer_backend(keys)
     (keys,) = check_arrays(backend, keys)
     n_max = int(keys.shape[-2])
@@ -245,8 +244,8 @@ def sign_recall_capacity(keys: Any, values: Any) -> Any:
     capacity : integer array of shape (...)
         In ``[0, n_max]``; ``n_max`` means "at least ``n_max``".
     """
-    keys = _check_tensor(keys, "keys", 2)
-    values = _check_tensor(values, "values", 2)
+    keys = check_array(keys, "keys", min_ndim=2)
+    values = check_array(values, "values", min_ndim=2)
     if tuple(keys.shape[:-1]) != tuple(values.shape[:-1]):
         raise ValidationError(
             "keys and values must agree on all axes but the last (..., n_max), got "

@@ -189,7 +189,7 @@ def test_bad_inputs_raise_clear_errors(rng):
         store(keys, np.ones((5, 3)))
     bad = keys.copy()
     bad[0, 0] = np.nan
-    with pytest.raises(ValidationError, match="keys contains NaN"):
+    with pytest.raises(ValidationError, match=r"keys contains \d+ NaN"):
         store(bad, np.ones((4, 3)))
     memory = store(keys, np.ones((4, 3)))
     with pytest.raises(ValidationError, match="queries must have d_k = 8"):
