@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from cogattn._core.errors import SpecError
+from cogattn._core.validation import check_int, check_positive, validate_type
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -245,27 +246,22 @@ def _unknown(data: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> N
 
 
 def _str(value: Any, name: str, *, empty: bool = False) -> str:
-    if not isinstance(value, str) or (not empty and not value.strip()):
-        what = "a string" if empty else "a non-empty string"
-        raise SpecError(f"{name}: must be {what}, got {_kind(value)}")
+    validate_type(value, "str", name, error=SpecError)
+    if not empty and not value.strip():
+        raise SpecError(f"{name} must be a non-empty string, got {value!r}")
     return value
 
 
 def _int(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        what = "a non-negative int" if low == 0 else f"an int >= {low}"
-        raise SpecError(f"{name}: must be {what}, got {_kind(value)}")
-    return int(value)
+    return check_int(value, name, low=low, error=SpecError)
 
 
 def _number(value: Any, name: str, *, nonneg: bool = False) -> float:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if ok and nonneg:
-        ok = math.isfinite(value) and value >= 0
-    if not ok:
-        what = "a finite number >= 0" if nonneg else "a number"
-        raise SpecError(f"{name}: must be {what}, got {_kind(value)}")
-    return value
+    if nonneg:
+        check_positive(value, name, strict=False, error=SpecError)
+    else:
+        validate_type(value, "numeric", name, error=SpecError)
+    return value  # unchanged: an int stays an int in the canonical JSON
 
 
 def _table(value: Any, name: str) -> dict[str, Any]:
