@@ -61,7 +61,14 @@ setup(
     license="BSD-3-Clause",
     python_requires=">=3.10",
     packages=find_packages(include=["cogattn", "cogattn.*"]),
-    package_data={"cogattn": ["py.typed", "search/data/*.csv", "features/*.txt"]},
+    package_data={
+        "cogattn": [
+            "py.typed",
+            "search/__init__.pyi",
+            "search/data/*.csv",
+            "features/*.txt",
+        ]
+    },
     install_requires=[
         "numpy>=1.24",
         "scipy>=1.15",

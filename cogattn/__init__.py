@@ -8,6 +8,8 @@ none of torch, numba, matplotlib or dask:
 - :mod:`cogattn.search`: visual-search stimuli, eccentricity-dependent search model
 - :mod:`cogattn.features`: pretrained feature extractors usable offline
 - :mod:`cogattn.sim`: experiment registry, specs, executors and result store
+- :mod:`cogattn.experiments`: the experiments run by the simulation runner
+- :mod:`cogattn.viz`: figures of the experiments' results
 """
 
 from __future__ import annotations
@@ -27,13 +29,11 @@ from cogattn._core.log import logger, set_log_level
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "datasets",
     "encoders",
+    "experiments",
     "features",
-    "scanpath",
     "search",
     "sim",
-    "tensorbrain",
     "viz",
     "workspace",
 )
