@@ -40,7 +40,7 @@ DIETS: tuple[str, ...] = ("upright", "rotated")
 
 def render_shaded_scenes(
     n: int,
-    rng: Any = None,
+    random_state: Any = None,
     *,
     size: int = 48,
     diet: str = "upright",
@@ -52,8 +52,8 @@ def render_shaded_scenes(
     ----------
     n : int
         Number of scenes.
-    rng : int | numpy.random.Generator | None
-        Seed.
+    random_state : int | numpy.random.Generator | None
+        Seed of the scenes (``None``: fresh OS entropy).
     size : int
         Side of the square scenes in pixels.
     diet : {"upright", "rotated"}
@@ -79,7 +79,7 @@ def render_shaded_scenes(
             f"light_spread_deg must be between 0 and 90 degrees (the light stays "
             f"above the horizon), got {light_spread_deg!r}"
         )
-    rng = check_random_state(rng)
+    rng = check_random_state(random_state)
     labels = rng.integers(0, 2, n)
     radius = rng.uniform(0.15 * size, 0.35 * size, n)
     cy = rng.uniform(radius, size - radius)
