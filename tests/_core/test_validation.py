@@ -9,13 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cogattn import CogattnError, ValidationError
+from cogattn import CogattnError, SpecError, ValidationError
 from cogattn._core.validation import (
     check_array,
     check_int,
     check_option,
     check_positive,
     check_writable_dir,
+    is_tensor,
     validate_type,
 )
 
@@ -98,3 +99,97 @@ def test_check_writable_dir(tmp_path) -> None:
         ro.chmod(0o500)
         with pytest.raises(ValidationError, match=r"is not writable"):
             check_writable_dir(ro / "run")
+
+
+def test_is_tensor_without_importing_torch_for_numpy() -> None:
+    torch = pytest.importorskip("torch")
+    assert is_tensor(torch.zeros(2))
+    assert is_tensor(torch.nn.Parameter(torch.zeros(2)))
+    assert not is_tensor(np.zeros(2))
+    assert not is_tensor([1.0])
+    assert not is_tensor(torch.device("cpu"))
+
+
+def test_check_array_numpy_shape_range_and_error_class() -> None:
+    arr = np.full((2, 3), 0.5)
+    assert check_array(arr, "x", shape=(None, 3), low=0, high=1) is arr
+    with pytest.raises(
+        ValidationError, match=r"x must have shape \(any, 4\), got shape \(2, 3\)"
+    ):
+        check_array(arr, "x", shape=(None, 4))
+    with pytest.raises(
+        ValidationError,
+        match=r"x must have values in \[0, 1\], got values in \[-1, 0\.5\]",
+    ):
+        check_array(np.array([-1.0, 0.5]), "x", low=0, high=1)
+    with pytest.raises(ValidationError, match=r"x must have at least 3 dimension"):
+        check_array(arr, "x", min_ndim=3)
+    with pytest.raises(ValidationError, match=r"x must hold integers, got dtype"):
+        check_array(arr, "x", dtype="integer")
+    with pytest.raises(ValidationError, match=r"x must be boolean, got dtype"):
+        check_array(arr, "x", dtype="bool")
+    with pytest.raises(ValidationError, match=r"x must be numeric, got dtype <U1"):
+        check_array(np.array(["a"]), "x", dtype="numeric")
+    with pytest.raises(
+        ValidationError, match=r"x must be a float array .* got dtype uint8; divide"
+    ):
+        check_array(np.zeros(2, np.uint8), "x", dtype="float")
+    with pytest.raises(SpecError, match=r"n must be an integer in \[1, inf\], got 0"):
+        check_int(0, "n", low=1, error=SpecError)
+    with pytest.raises(SpecError, match=r"x contains 1 NaN"):
+        check_array([np.nan], "x", error=SpecError)
+    with pytest.raises(
+        ValidationError, match=r"x is a sparse matrix \(csr_matrix\): sparse input"
+    ):
+        from scipy import sparse
+
+        check_array(sparse.csr_matrix(np.eye(2)), "x")
+
+
+def test_check_array_tensor_stays_a_tensor() -> None:
+    torch = pytest.importorskip("torch")
+    x = torch.full((2, 3), 0.5, dtype=torch.float32, requires_grad=True)
+    out = check_array(x, "x", ndim=2, shape=(2, 3), low=0, high=1)
+    assert isinstance(out, torch.Tensor)
+    assert out.dtype == torch.float32 and out.device == x.device
+    assert not out.requires_grad  # detached, same storage
+    assert out.data_ptr() == x.data_ptr()
+    ints = check_array(torch.arange(3), "x")
+    assert isinstance(ints, torch.Tensor) and ints.dtype == torch.get_default_dtype()
+    with pytest.raises(ValidationError, match=r"x contains 1 NaN or infinite value"):
+        check_array(torch.tensor([1.0, float("nan")]), "x")
+    with pytest.raises(ValidationError, match=r"x contains 2 NaN or infinite value"):
+        check_array(torch.tensor([float("inf"), -float("inf")]), "x")
+    with pytest.raises(
+        ValidationError, match=r"x must have 1 dimension\(s\), got shape \(2, 3\)"
+    ):
+        check_array(x, "x", ndim=1)
+    with pytest.raises(
+        ValidationError, match=r"x must have values in \[0, 0\.25\], got values in"
+    ):
+        check_array(x, "x", low=0, high=0.25)
+    with pytest.raises(
+        ValidationError, match=r"x must be a float tensor .* got dtype torch\.int64"
+    ):
+        check_array(torch.arange(3), "x", dtype="float")
+    with pytest.raises(
+        ValidationError, match=r"x must hold real numbers .*: Complex data not"
+    ):
+        check_array(torch.zeros(2, dtype=torch.complex64), "x")
+    with pytest.raises(ValidationError, match=r"x must be boolean, got dtype torch"):
+        check_array(torch.zeros(2), "x", dtype="bool")
+    assert check_array(torch.zeros(2, dtype=torch.bool), "x", dtype="bool").dtype == (
+        torch.bool
+    )
+
+
+def test_check_array_tensor_is_not_copied_to_the_host(monkeypatch) -> None:
+    torch = pytest.importorskip("torch")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tensor copied to the host")
+
+    x = torch.rand(4, 3)
+    monkeypatch.setattr(torch.Tensor, "numpy", refuse)
+    monkeypatch.setattr(torch.Tensor, "cpu", refuse)
+    assert check_array(x, "x", low=0, high=1, dtype="float") is not None
