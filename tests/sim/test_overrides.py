@@ -92,7 +92,7 @@ def test_unknown_keys_name_the_key_and_what_is_allowed():
 
 def test_bad_values_for_fields_are_spec_errors_naming_the_field():
     out = apply_overrides(base_spec(), ['repetitions="two"'])
-    with pytest.raises(SpecError, match="repetitions: must be an int >= 1"):
+    with pytest.raises(SpecError, match=r"repetitions.*int.*got str"):
         load_spec(out)
     out = apply_overrides(base_spec(), ["n_samples=[]"])
     with pytest.raises(SpecError, match=r"grid\.n_samples: must be a non-empty list"):
