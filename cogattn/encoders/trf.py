@@ -23,7 +23,7 @@ from cogattn._core.backend import get_backend, infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.log import logger
 from cogattn._core.progress import progress_bar
-from cogattn._core.validation import check_array, check_int, check_option
+from cogattn._core.validation import check_array, check_int, check_option, is_tensor
 from cogattn.encoders._trf_solvers import (
     build_problem,
     cv_scores_from_stats,
@@ -54,7 +54,7 @@ def as_trials(data: Any, name: str) -> list[np.ndarray]:
     -------
     trials : list of ndarray of shape (n_times, n_features)
     """
-    if type(data).__module__.startswith("torch"):
+    if is_tensor(data):  # lagged statistics are formed on the host (numba)
         data = data.detach().cpu().numpy()
     if isinstance(data, (list, tuple)):
         if len(data) == 0:
@@ -65,7 +65,7 @@ def as_trials(data: Any, name: str) -> list[np.ndarray]:
         items = list(arr) if arr.ndim == 3 else [arr]
     out = []
     for k, item in enumerate(items):
-        if type(item).__module__.startswith("torch"):
+        if is_tensor(item):
             item = item.detach().cpu().numpy()
         arr = check_array(item, f"{name}[{k}]", ndim=(1, 2))
         arr = arr[:, None] if arr.ndim == 1 else arr
