@@ -3,13 +3,17 @@
 Submodules are loaded on first access, so ``import cogattn`` stays fast and pulls in
 none of torch, numba, matplotlib or dask:
 
-- :mod:`cogattn.workspace`: global workspace, consciousness prior, Hebbian memory
+- :mod:`cogattn.workspace`: Hebbian associative memory (linear attention)
 - :mod:`cogattn.encoders`: ridge, banded ridge and TRF encoders for neural recordings
 - :mod:`cogattn.search`: visual-search stimuli, eccentricity-dependent search model
 - :mod:`cogattn.features`: pretrained feature extractors usable offline
 - :mod:`cogattn.sim`: experiment registry, specs, executors and result store
 - :mod:`cogattn.experiments`: the experiments run by the simulation runner
 - :mod:`cogattn.viz`: figures of the experiments' results
+- :mod:`cogattn.labs`: answer checks and the notebook builder of the teaching labs
+
+The compute backend of array code is chosen with :func:`backend_context` (a block) or
+:func:`set_backend`; :func:`available_backends` lists those usable on this machine.
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from cogattn._core.backend import (
+    available_backends,
+    backend_context,
+    get_backend,
+    set_backend,
+)
 from cogattn._core.errors import (
     BackendError,
     CogattnError,
@@ -32,6 +42,7 @@ _SUBMODULES = (
     "encoders",
     "experiments",
     "features",
+    "labs",
     "search",
     "sim",
     "viz",
@@ -45,7 +56,11 @@ __all__ = [
     "SpecError",
     "ValidationError",
     "__version__",
+    "available_backends",
+    "backend_context",
+    "get_backend",
     "logger",
+    "set_backend",
     "set_log_level",
     *_SUBMODULES,
 ]

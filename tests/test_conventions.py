@@ -28,6 +28,7 @@ SUBPACKAGES = (
     "encoders",
     "experiments",
     "features",
+    "labs",
     "search",
     "sim",
     "viz",
