@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.errors import CogattnError
+from cogattn._core.validation import is_tensor
 
 __all__ = ["LabCheckError", "check_close", "check_true"]
 
@@ -23,7 +24,7 @@ class LabCheckError(CogattnError, AssertionError):
 
 
 def _to_numpy(value: Any) -> np.ndarray:
-    if type(value).__module__.startswith("torch"):
+    if is_tensor(value):
         value = value.detach().cpu().numpy()
     return np.asarray(value)
 
