@@ -39,6 +39,7 @@ from cogattn._core.log import logger, set_log_level
 __version__ = "0.1.0"
 
 _SUBMODULES = (
+    "datasets",
     "encoders",
     "experiments",
     "features",

@@ -25,6 +25,7 @@ import cogattn
 
 PACKAGE = Path(cogattn.__file__).parent
 SUBPACKAGES = (
+    "datasets",
     "encoders",
     "experiments",
     "features",
