@@ -6,15 +6,21 @@ centering needs), plus sums of the output. Statistics add over trials, so a
 cross-validation fold's training set is the total minus its held-out trials, and
 held-out Pearson correlations follow from the held-out statistics without predicting
 a single sample.
+
+Statistics of numpy trials are numpy arrays (lagged products on the host, numba edge
+corrections); statistics of torch tensors are tensors on the trials' device
+(:mod:`cogattn.encoders._lags_torch`), and every later step stays there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
+from cogattn._core.validation import is_tensor
 from cogattn.encoders.lags import lagged_cross, lagged_gram, row_range
 
 __all__ = [
@@ -32,6 +38,9 @@ __all__ = [
 @dataclass
 class LaggedStats:
     """Additive sufficient statistics of one or more trials.
+
+    The arrays are numpy arrays for numpy trials and tensors on the trials' device
+    for torch trials.
 
     Attributes
     ----------
@@ -51,13 +60,13 @@ class LaggedStats:
         Number of samples.
     """
 
-    gram: np.ndarray
-    cross: np.ndarray
-    y_sum: np.ndarray
-    y_sq: np.ndarray
+    gram: Any
+    cross: Any
+    y_sum: Any
+    y_sq: Any
     n_rows: float
-    x_sum_all: np.ndarray
-    y_sum_all: np.ndarray
+    x_sum_all: Any
+    y_sum_all: Any
     n_all: float
 
     def __add__(self, other: LaggedStats) -> LaggedStats:
@@ -71,17 +80,15 @@ class LaggedStats:
         )
 
 
-def trial_stats(
-    x: np.ndarray, y: np.ndarray, lags: np.ndarray, edges: str
-) -> LaggedStats:
+def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
     """Sufficient statistics of one trial (inputs already validated, float64).
 
     Parameters
     ----------
-    x : ndarray of shape (n_times, n_features)
+    x : ndarray | torch.Tensor of shape (n_times, n_features)
         Input trial.
-    y : ndarray of shape (n_times, n_outputs)
-        Output trial.
+    y : ndarray | torch.Tensor of shape (n_times, n_outputs)
+        Output trial, same kind (and device) as ``x``.
     lags : ndarray of int64, shape (n_lags,)
         Sample lags.
     edges : {"zero", "drop"}
@@ -90,7 +97,10 @@ def trial_stats(
     Returns
     -------
     stats : LaggedStats
+        numpy arrays for numpy trials; tensors on the trials' device for tensors.
     """
+    if is_tensor(x):
+        return _trial_stats_torch(x, y, lags, edges)
     n_times, n_feat = x.shape
     xa = np.concatenate([x, np.ones((n_times, 1))], axis=1)
     t0, t1 = row_range(n_times, lags, edges)
@@ -114,6 +124,38 @@ def trial_stats(
         y_sum_all=y.sum(axis=0),
         n_all=float(n_times),
     )
+
+
+def _trial_stats_torch(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
+    """:func:`trial_stats` of float64 tensors, computed on their device.
+
+    The Gram matrix and the cross products of the augmented ``[x, 1]`` with ``[y,
+    1]`` hold the edge-aware window sums directly (the lagged ones), so no separate
+    cumulative sums are needed.
+    """
+    from cogattn.encoders import _lags_torch
+
+    n_times = x.shape[0]
+    t0, t1 = row_range(n_times, lags, edges)
+    xa = _append_ones(x)
+    yr = y[t0:t1]
+    return LaggedStats(
+        gram=_lags_torch.lagged_gram(xa, lags, edges),
+        cross=_lags_torch.lagged_cross(xa, _append_ones(y), lags, edges),
+        y_sum=yr.sum(dim=0),
+        y_sq=(yr * yr).sum(dim=0),
+        n_rows=float(t1 - t0),
+        x_sum_all=x.sum(dim=0),
+        y_sum_all=y.sum(dim=0),
+        n_all=float(n_times),
+    )
+
+
+def _append_ones(x: Any) -> Any:
+    """``[x, 1]`` for a 2-D tensor, on its device."""
+    import torch
+
+    return torch.cat([x, x.new_ones((x.shape[0], 1))], dim=1)
 
 
 def _window_sums(arr: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -162,7 +204,8 @@ def build_problem(
     Parameters
     ----------
     st : LaggedStats
-        Summed statistics of the training trials.
+        Summed statistics of the training trials (numpy arrays, or tensors already
+        on ``backend``'s device).
     n_features, n_lags : int
         Input features and lags.
     centering : {"signal", "columns"} | None
@@ -178,18 +221,24 @@ def build_problem(
     problem : RidgeProblem
     """
     p_l = n_features * n_lags
+    tensor = is_tensor(st.gram)
+    xp: Any = np
+    if tensor:  # statistics of tensors: the same algebra with torch, on their device
+        import torch
+
+        xp = torch
     gxx = st.gram[:p_l, :p_l]
     cxy = st.cross[:p_l, :-1]
     colsum = st.cross[:p_l, -1]
     if centering is None:
         xtx, xty = gxx, cxy
-        x_shift = np.zeros(p_l)
-        y_shift = np.zeros(cxy.shape[1])
+        x_shift = xp.zeros_like(colsum)
+        y_shift = xp.zeros_like(cxy[0])
     elif centering == "columns":
         mu = colsum / st.n_rows
         ybar = st.y_sum / st.n_rows
-        xtx = gxx - st.n_rows * np.outer(mu, mu)
-        xty = cxy - st.n_rows * np.outer(mu, ybar)
+        xtx = gxx - st.n_rows * xp.outer(mu, mu)
+        xty = cxy - st.n_rows * xp.outer(mu, ybar)
         x_shift, y_shift = mu, ybar
     else:  # "signal": x - m before lagging, so lagged columns lose m * lagged ones
         mx = st.x_sum_all / st.n_all
@@ -197,21 +246,25 @@ def build_problem(
         gxo = st.gram[:p_l, p_l:].reshape(n_features, n_lags, n_lags)
         goo = st.gram[p_l:, p_l:]
         # t[(i, a), (j, b)] = m_j * gxo[i, a, b]
-        t = np.einsum("iab,j->iajb", gxo, mx).reshape(p_l, p_l)
-        corr = -t - t.T + np.einsum("i,j,ab->iajb", mx, mx, goo).reshape(p_l, p_l)
+        t = xp.einsum("iab,j->iajb", gxo, mx).reshape(p_l, p_l)
+        corr = -t - t.T + xp.einsum("i,j,ab->iajb", mx, mx, goo).reshape(p_l, p_l)
         xtx = gxx + corr
         co = st.cross[p_l:, :-1]  # (n_lags, n_outputs): lagged ones x y
         colsum_o = st.cross[p_l:, -1]  # (n_lags,)
-        cxy_c = cxy - np.einsum("i,ao->iao", mx, co).reshape(p_l, -1)
-        col_c = colsum - np.einsum("i,a->ia", mx, colsum_o).reshape(p_l)
-        xty = cxy_c - np.outer(col_c, my)
-        x_shift = np.repeat(mx, n_lags)
+        cxy_c = cxy - xp.einsum("i,ao->iao", mx, co).reshape(p_l, -1)
+        col_c = colsum - xp.einsum("i,a->ia", mx, colsum_o).reshape(p_l)
+        xty = cxy_c - xp.outer(col_c, my)
+        x_shift = mx.repeat_interleave(n_lags) if tensor else np.repeat(mx, n_lags)
         y_shift = my
     xtx = 0.5 * (xtx + xtx.T)
     b = backend
+    if tensor:
+        xtx, xty = xtx.contiguous(), xty.contiguous()
+    else:
+        xtx, xty = np.ascontiguousarray(xtx), np.ascontiguousarray(xty)
     return RidgeProblem(
-        xtx=b.asarray(np.ascontiguousarray(xtx), dtype=b.float64),
-        xty=b.asarray(np.ascontiguousarray(xty), dtype=b.float64),
+        xtx=b.asarray(xtx, dtype=b.float64),
+        xty=b.asarray(xty, dtype=b.float64),
         x_shift=b.asarray(x_shift, dtype=b.float64),
         y_shift=b.asarray(y_shift, dtype=b.float64),
     )

@@ -12,6 +12,9 @@ mTRF's ``zeropad=True``), or the rows where some lag falls outside the trial are
 dropped ("drop" edges, mTRF's ``zeropad=False``). Lagged columns use a feature-major
 layout: column ``i * n_lags + a`` holds feature ``i`` at lag ``lags[a]``, so
 coefficients reshape to ``(n_features, n_lags)`` as in MNE.
+
+numpy arrays are handled here (the Gram matrix with a numba kernel); torch tensors
+stay on their device and go to :mod:`cogattn.encoders._lags_torch`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,12 @@ from __future__ import annotations
 import numpy as np
 
 from cogattn._core.errors import ValidationError
-from cogattn._core.validation import check_array, check_option, check_positive
+from cogattn._core.validation import (
+    check_array,
+    check_option,
+    check_positive,
+    is_tensor,
+)
 
 __all__ = [
     "EDGE_MODES",
@@ -108,7 +116,7 @@ def lagged_design(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.nd
 
     Parameters
     ----------
-    x : array-like of shape (n_times, n_features)
+    x : array-like | torch.Tensor of shape (n_times, n_features)
         One trial (a 1-D input is one feature).
     lags : array-like of int, shape (n_lags,)
         Sample lags, strictly increasing.
@@ -118,13 +126,18 @@ def lagged_design(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.nd
 
     Returns
     -------
-    design : ndarray of shape (n_rows, n_features * n_lags)
-        ``design[t, i * n_lags + a] = x[t + t0 - lags[a], i]`` (zero outside).
+    design : ndarray | torch.Tensor of shape (n_rows, n_features * n_lags)
+        ``design[t, i * n_lags + a] = x[t + t0 - lags[a], i]`` (zero outside); a
+        tensor on the device of ``x`` when ``x`` is a tensor.
     """
     x = check_array(x, "x", ndim=(1, 2))
     if x.ndim == 1:
         x = x[:, None]
     lags = _check_lags(lags)
+    if is_tensor(x):
+        from cogattn.encoders import _lags_torch
+
+        return _lags_torch.lagged_design(x, lags, edges)
     n_times, n_feat = x.shape
     t0, t1 = row_range(n_times, lags, edges)
     out = np.zeros((t1 - t0, n_feat, lags.size), dtype=x.dtype)
@@ -160,10 +173,13 @@ def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndar
     The full correlation at every lag difference is one BLAS product; the samples
     that the lagged design leaves out at the trial edges are then removed with a
     numba kernel (``O(n_features**2 * n_lags**2)``), as MNE's ``edge_correction``.
+    A torch tensor stays on its device: one product per lag distance, minus the
+    products of the rows dropped at the edges
+    (:func:`cogattn.encoders._lags_torch.lagged_gram`).
 
     Parameters
     ----------
-    x : array-like of shape (n_times, n_features)
+    x : array-like | torch.Tensor of shape (n_times, n_features)
         One trial.
     lags : array-like of int, shape (n_lags,)
         Sample lags, strictly increasing.
@@ -172,15 +188,19 @@ def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndar
 
     Returns
     -------
-    gram : ndarray of shape (n_features * n_lags, n_features * n_lags)
+    gram : ndarray | torch.Tensor of shape (n_features * n_lags, n_features * n_lags)
         Equal to ``lagged_design(x, lags, edges).T @ lagged_design(x, lags, edges)``
-        in float64.
+        in float64; a tensor on the device of ``x`` when ``x`` is a tensor.
     """
-    from cogattn.encoders import _lags_numba
-
     x = check_array(x, "x", ndim=(1, 2))
     if x.ndim == 1:
         x = x[:, None]
+    if is_tensor(x):
+        from cogattn.encoders import _lags_torch
+
+        return _lags_torch.lagged_gram(x.double(), _check_lags(lags), edges)
+    from cogattn.encoders import _lags_numba
+
     x = np.ascontiguousarray(x, dtype=np.float64)
     lags = _check_lags(lags)
     n_times = x.shape[0]
@@ -208,9 +228,9 @@ def lagged_cross(
 
     Parameters
     ----------
-    x : array-like of shape (n_times, n_features)
+    x : array-like | torch.Tensor of shape (n_times, n_features)
         Input trial.
-    y : array-like of shape (n_times, n_outputs)
+    y : array-like | torch.Tensor of shape (n_times, n_outputs)
         Output trial, same number of samples.
     lags : array-like of int, shape (n_lags,)
         Sample lags, strictly increasing.
@@ -219,8 +239,9 @@ def lagged_cross(
 
     Returns
     -------
-    cross : ndarray of shape (n_features * n_lags, n_outputs)
-        float64.
+    cross : ndarray | torch.Tensor of shape (n_features * n_lags, n_outputs)
+        float64; a tensor on the device of the tensor input when either input is a
+        tensor.
     """
     x = check_array(x, "x", ndim=(1, 2))
     y = check_array(y, "y", ndim=(1, 2))
@@ -232,6 +253,15 @@ def lagged_cross(
             f"{y.shape[0]}"
         )
     lags = _check_lags(lags)
+    if is_tensor(x) or is_tensor(y):
+        import torch
+
+        from cogattn.encoders import _lags_torch
+
+        device = (x if is_tensor(x) else y).device
+        x_t = torch.as_tensor(x, dtype=torch.float64, device=device)
+        y_t = torch.as_tensor(y, dtype=torch.float64, device=device)
+        return _lags_torch.lagged_cross(x_t, y_t, lags, edges)
     n_times, n_feat = x.shape
     t0, t1 = row_range(n_times, lags, edges)
     x = x.astype(np.float64, copy=False)

@@ -14,6 +14,7 @@ coefficients. mTRF (``mtrf.model.TRF.train``) averages the Gram matrix over the
 from __future__ import annotations
 
 import contextlib
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,7 @@ def as_trials(data: Any, name: str) -> list[np.ndarray]:
     data : array-like | list of array-like
         A list of ``(n_times, n_features)`` trials, one 2-D array (one trial), a 1-D
         array (one trial, one feature) or a 3-D array ``(n_trials, n_times,
-        n_features)``. Torch tensors are accepted.
+        n_features)``. Torch tensors are accepted and copied to the host.
     name : str
         Argument name, for messages.
 
@@ -54,7 +55,12 @@ def as_trials(data: Any, name: str) -> list[np.ndarray]:
     -------
     trials : list of ndarray of shape (n_times, n_features)
     """
-    if is_tensor(data):  # lagged statistics are formed on the host (numba)
+    return _check_trials(data, name, keep_tensors=False)
+
+
+def _check_trials(data: Any, name: str, *, keep_tensors: bool) -> list[Any]:
+    """Validate trials; with ``keep_tensors`` a tensor is checked on its device."""
+    if is_tensor(data) and not keep_tensors:
         data = data.detach().cpu().numpy()
     if isinstance(data, (list, tuple)):
         if len(data) == 0:
@@ -65,11 +71,11 @@ def as_trials(data: Any, name: str) -> list[np.ndarray]:
         items = list(arr) if arr.ndim == 3 else [arr]
     out = []
     for k, item in enumerate(items):
-        if is_tensor(item):
+        if is_tensor(item) and not keep_tensors:
             item = item.detach().cpu().numpy()
         arr = check_array(item, f"{name}[{k}]", ndim=(1, 2))
         arr = arr[:, None] if arr.ndim == 1 else arr
-        out.append(np.ascontiguousarray(arr, dtype=np.float64))
+        out.append(arr if is_tensor(arr) else np.ascontiguousarray(arr, np.float64))
     n_feat = {a.shape[1] for a in out}
     if len(n_feat) > 1:
         raise ValidationError(
@@ -77,6 +83,24 @@ def as_trials(data: Any, name: str) -> list[np.ndarray]:
             f"{sorted(n_feat)}"
         )
     return out
+
+
+def _trials_on(data: Any, name: str, backend: ModuleType) -> list[Any]:
+    """Validate trials and put them on ``backend`` as float64.
+
+    The numpy backend gets host arrays (:func:`as_trials`); a torch backend gets
+    tensors on its device, validated where they are, so a CUDA tensor never goes
+    through host memory.
+    """
+    if backend.name == "numpy":
+        return as_trials(data, name)
+    trials = _check_trials(data, name, keep_tensors=True)
+    return [backend.asarray(t, dtype=backend.float64) for t in trials]
+
+
+def _host(x: Any) -> np.ndarray:
+    """Return a small fitted array (coefficients) as numpy, e.g. for MNE."""
+    return x.detach().cpu().numpy() if is_tensor(x) else np.asarray(x)
 
 
 def check_alphas(alpha: Any) -> np.ndarray:
@@ -170,27 +194,33 @@ class TRF(BaseEstimator):
     picks : str | list | None
         Channels of an MNE response (``None``: all data channels).
     backend : str | None
-        ``"numpy"``, ``"torch"`` or ``"torch_cuda"`` for the solves and predictions;
-        ``None`` follows the inputs (torch tensors) or the current backend.
+        ``"numpy"``, ``"torch"`` or ``"torch_cuda"`` for the lagged statistics, the
+        solves and the predictions; ``None`` follows the inputs (torch tensors select
+        the torch backend on their device) or else the current backend. On a torch
+        backend the trials are validated and processed on its device: no
+        sample-length data goes through host memory.
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_outputs, n_features, n_lags)
-        Weights, MNE's layout.
-    intercept_ : ndarray of shape (n_outputs,)
+    coef_ : ndarray | torch.Tensor of shape (n_outputs, n_features, n_lags)
+        Weights, MNE's layout. A tensor on the backend's device when fitted on a
+        torch backend (tensor inputs or ``backend="torch"``/``"torch_cuda"``), a
+        numpy array on the numpy backend; the same holds for ``intercept_``,
+        ``cv_scores_`` and ``patterns_``.
+    intercept_ : ndarray | torch.Tensor of shape (n_outputs,)
         Intercepts.
     delays_ : ndarray of int, shape (n_lags,)
         Lags of the fitted design, in samples.
     times_ : ndarray of shape (n_lags,)
         ``delays_ / sfreq``, in seconds.
     best_alpha_ : float | ndarray of shape (n_outputs,)
-        Penalty used for the final fit.
-    cv_scores_ : ndarray of shape (n_alphas, n_outputs) | None
+        Penalty used for the final fit (numpy, as ``alphas_``, on every backend).
+    cv_scores_ : ndarray | torch.Tensor of shape (n_alphas, n_outputs) | None
         Held-out Pearson r for every penalty, averaged over folds (``None`` with a
         single penalty).
     alphas_ : ndarray of shape (n_alphas,)
         Penalties tried.
-    patterns_ : ndarray of shape (n_outputs, n_features, n_lags) | None
+    patterns_ : ndarray | torch.Tensor of shape (n_outputs, n_features, n_lags) | None
         Haufe forward patterns of a backward model, ``cov(X) W cov(X W)^-1``.
     info_ : mne.Info | None
         Channels of an MNE response.
@@ -231,7 +261,9 @@ class TRF(BaseEstimator):
         flat = [a[0] if isinstance(a, (list, tuple)) and len(a) else a for a in inputs]
         return infer_backend(*flat)
 
-    def _response_trials(self, response: Any) -> tuple[list[np.ndarray], Any]:
+    def _response_trials(
+        self, response: Any, backend: ModuleType
+    ) -> tuple[list[Any], Any]:
         if is_mne_instance(response):
             trials, info = mne_to_trials(response, self.picks)
             if not np.isclose(info["sfreq"], float(self.sfreq)):
@@ -239,8 +271,8 @@ class TRF(BaseEstimator):
                     f"sfreq={self.sfreq} Hz does not match the MNE data "
                     f"({info['sfreq']} Hz); resample the data or set sfreq"
                 )
-            return trials, info
-        return as_trials(response, "response"), None
+            return _trials_on(trials, "response", backend), info
+        return _trials_on(response, "response", backend), None
 
     def _lags(self) -> np.ndarray:
         lags = lag_samples(self.tmin, self.tmax, self.sfreq)
@@ -273,6 +305,8 @@ class TRF(BaseEstimator):
         Returns
         -------
         self : TRF
+            Fitted; its arrays are tensors on the backend's device on a torch
+            backend, numpy arrays on the numpy backend.
         """  # noqa: E501
         check_option(self.direction, ("forward", "backward"), "direction")
         check_option(self.edges, EDGE_MODES, "edges")
@@ -280,8 +314,8 @@ class TRF(BaseEstimator):
         check_option(self.centering, ("signal", "columns"), "centering")
         check_option(self.alpha_per_target, (True, False), "alpha_per_target")
         backend = self._get_backend(stimulus, response)
-        stim = as_trials(stimulus, "stimulus")
-        resp, info = self._response_trials(response)
+        stim = _trials_on(stimulus, "stimulus", backend)
+        resp, info = self._response_trials(response, backend)
         _check_pairs(stim, resp)
         lags = self._lags()
         x, y = (stim, resp) if self.direction == "forward" else (resp, stim)
@@ -301,8 +335,8 @@ class TRF(BaseEstimator):
 
     def _fit_core(
         self,
-        x: list[np.ndarray],
-        y: list[np.ndarray],
+        x: list[Any],
+        y: list[Any],
         lags: np.ndarray,
         alphas: np.ndarray,
         centering: str | None,
@@ -317,10 +351,13 @@ class TRF(BaseEstimator):
         total = stats[0]
         for st in stats[1:]:
             total = total + st
+        on_host = backend.name == "numpy"
         self.cv_scores_ = None
         if alphas.size > 1:
             folds = trial_folds(len(stats), self.cv)
             scores = np.zeros((alphas.size, n_out))
+            if not on_host:
+                scores = backend.asarray(scores, dtype=backend.float64)
             for _, test in folds:  # a handful of folds; all alphas at once
                 test_st = stats[test[0]]
                 for t in test[1:]:
@@ -331,13 +368,18 @@ class TRF(BaseEstimator):
                 coef = solve_alphas(prob, alphas, backend)
                 inter = intercepts(prob, coef, backend)
                 r = cv_scores_from_stats(coef, inter, test_st, n_feat, n_lags, backend)
-                scores += backend.to_numpy(r)
+                if on_host:
+                    scores += backend.to_numpy(r)
+                else:
+                    scores = scores + r
             self.cv_scores_ = scores / len(folds)
-            if self.alpha_per_target:
-                alpha_vec = alphas[np.argmax(self.cv_scores_, axis=0)]
+            if self.alpha_per_target:  # (n_outputs,) indices: the only host read
+                idx = backend.to_numpy(backend.argmax(self.cv_scores_, axis=0))
+                alpha_vec = alphas[np.asarray(idx, dtype=np.int64)]
                 self.best_alpha_ = alpha_vec
             else:
-                best = alphas[int(np.argmax(self.cv_scores_.mean(axis=1)))]
+                mean = backend.mean(self.cv_scores_, axis=1)
+                best = alphas[int(backend.argmax(mean))]
                 alpha_vec = np.full(n_out, best)
                 self.best_alpha_ = float(best)
             logger.info("TRF: best alpha %s", self.best_alpha_)
@@ -347,20 +389,31 @@ class TRF(BaseEstimator):
         prob = build_problem(total, n_feat, n_lags, centering, backend)
         coef = solve_exact(prob, alpha_vec, backend)
         inter = intercepts(prob, coef, backend)
-        coef_np = backend.to_numpy(coef)
-        self.coef_ = coef_np.reshape(n_feat, n_lags, n_out).transpose(2, 0, 1).copy()
-        self.intercept_ = backend.to_numpy(inter)
+        if on_host:
+            coef_np = backend.to_numpy(coef)
+            self.coef_ = (
+                coef_np.reshape(n_feat, n_lags, n_out).transpose(2, 0, 1).copy()
+            )
+            self.intercept_ = backend.to_numpy(inter)
+        else:
+            self.coef_ = coef.reshape(n_feat, n_lags, n_out).permute(2, 0, 1)
+            self.coef_ = self.coef_.contiguous()
+            self.intercept_ = inter
         self.alphas_ = alphas
         self.delays_ = lags
         self.times_ = lags / float(self.sfreq)
         self.n_features_in_ = n_feat
         self.n_outputs_ = n_out
         self.patterns_ = None
-        if self.direction == "backward":
+        if self.direction == "backward" and on_host:
             xtx = backend.to_numpy(prob.xtx)
             cov_w = xtx @ coef_np
             pat = np.linalg.solve((coef_np.T @ cov_w).T, cov_w.T).T
             self.patterns_ = pat.reshape(n_feat, n_lags, n_out).transpose(2, 0, 1)
+        elif self.direction == "backward":
+            cov_w = prob.xtx @ coef
+            pat = backend.solve((coef.T @ cov_w).T, cov_w.T).T
+            self.patterns_ = pat.reshape(n_feat, n_lags, n_out).permute(2, 0, 1)
 
     # ------------------------------------------------------------------ predict
     def predict(self, X: Any) -> Any:
@@ -374,24 +427,34 @@ class TRF(BaseEstimator):
         Returns
         -------
         pred : list of array of shape (n_rows, n_outputs)
-            One prediction per trial, on the model's backend (numpy arrays or
-            tensors); ``n_rows`` is ``n_times`` with ``edges="zero"``.
+            One prediction per trial, on the backend of ``X`` (or ``backend``):
+            tensors on their device for tensors, numpy arrays for numpy input;
+            ``n_rows`` is ``n_times`` with ``edges="zero"``.
         """
         self._check_fitted()
         backend = self._get_backend(X)
         if is_mne_instance(X):
-            trials, _ = self._response_trials(X)
+            trials, _ = self._response_trials(X, backend)
         else:
-            trials = as_trials(X, "X")
+            trials = _trials_on(X, "X", backend)
         if trials[0].shape[1] != self.n_features_in_:
             raise ValidationError(
                 f"X has {trials[0].shape[1]} features per sample, the model was fitted "
                 f"with {self.n_features_in_}"
             )
+        if backend.name != "numpy":  # one design and one product per trial
+            n_coef = self.n_features_in_ * self.delays_.size
+            coef = backend.asarray(self.coef_, dtype=backend.float64)
+            w_t = coef.permute(1, 2, 0).reshape(n_coef, -1)
+            inter = backend.asarray(self.intercept_, dtype=backend.float64)
+            return [
+                lagged_design(t, self.delays_, self.edges) @ w_t + inter for t in trials
+            ]
         designs = [lagged_design(t, self.delays_, self.edges) for t in trials]
         sizes = np.cumsum([d.shape[0] for d in designs])[:-1]
         n_lags = self.delays_.size
-        w = self.coef_.transpose(1, 2, 0).reshape(self.n_features_in_ * n_lags, -1)
+        coef_np = backend.to_numpy(self.coef_)
+        w = coef_np.transpose(1, 2, 0).reshape(self.n_features_in_ * n_lags, -1)
         w_b = backend.asarray(w, dtype=backend.float64)
         big = backend.asarray(np.concatenate(designs), dtype=backend.float64)
         pred = backend.matmul(big, w_b) + backend.asarray(self.intercept_)
@@ -410,18 +473,27 @@ class TRF(BaseEstimator):
 
         Returns
         -------
-        r : ndarray of shape (n_outputs,)
+        r : ndarray | torch.Tensor of shape (n_outputs,)
+            A tensor on the backend's device on a torch backend (tensor inputs or
+            ``backend="torch"``/``"torch_cuda"``), else a numpy array.
         """  # noqa: E501
+        from cogattn.encoders.scores import pearson_per_target
         from cogattn.encoders.stats import pearsonr
 
         self._check_fitted()
-        stim = as_trials(stimulus, "stimulus")
-        resp, _ = self._response_trials(response)
+        backend = self._get_backend(stimulus, response)
+        stim = _trials_on(stimulus, "stimulus", backend)
+        resp, _ = self._response_trials(response, backend)
         _check_pairs(stim, resp)
         x, y = (stim, resp) if self.direction == "forward" else (resp, stim)
-        backend = self._get_backend(stimulus, response)
-        pred = [backend.to_numpy(p) for p in self.predict(x)]
         rows = [row_range(t.shape[0], self.delays_, self.edges) for t in y]
+        if backend.name != "numpy":
+            pred = backend.concatenate(self.predict(x))  # x is on backend already
+            truth = backend.concatenate(
+                [t[a:b] for t, (a, b) in zip(y, rows, strict=True)]
+            )
+            return pearson_per_target(truth, pred, xp=backend)
+        pred = [backend.to_numpy(p) for p in self.predict(x)]
         truth = np.concatenate([t[a:b] for t, (a, b) in zip(y, rows, strict=True)])
         return pearsonr(truth, np.concatenate(pred))
 
@@ -454,7 +526,10 @@ class TRF(BaseEstimator):
                 "pass info=mne.create_info(...)"
             )
         return trf_to_evoked(
-            self.coef_[:, feature, :], self.times_, info, comment=f"TRF {feature}"
+            _host(self.coef_[:, feature, :]),
+            self.times_,
+            info,
+            comment=f"TRF {feature}",
         )
 
 
