@@ -8,7 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+# executed notebooks must keep their figures, whatever backend the shell asked for
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 import cogattn
 
@@ -59,3 +60,15 @@ html_theme_options = {
     "show_toc_level": 2,
 }
 html_static_path: list[str] = []
+
+
+def _skip_metadata_routing(app, what, name, obj, skip, options):
+    """Leave out scikit-learn's generated ``set_*_request`` methods."""
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return skip
+
+
+def setup(app):
+    """Connect the hooks of this configuration."""
+    app.connect("autodoc-skip-member", _skip_metadata_routing)

@@ -104,7 +104,7 @@ def random_unit_keys(
 
     Returns
     -------
-    keys : array of shape (*batch, n_items, d_k)
+    keys : array of shape batch + (n_items, d_k)
         Unit-norm rows: normalised standard-normal draws.
     """
     n_items = check_int(n_items, "n_items", low=1)
@@ -147,7 +147,7 @@ def random_binary_values(
 
     Returns
     -------
-    values : array of shape (*batch, n_items, d_v)
+    values : array of shape batch + (n_items, d_v)
         Entries in ``{-1/sqrt(d_v), +1/sqrt(d_v)}``.
     """
     n_items = check_int(n_items, "n_items", low=1)
@@ -191,7 +191,7 @@ def orthogonal_keys(
 
     Returns
     -------
-    keys : array of shape (*batch, n_items, d_k)
+    keys : array of shape batch + (n_items, d_k)
         Orthonormal rows: ``keys @ keys.T`` is the identity.
     """
     d_k = check_int(d_k, "d_k", low=1)
@@ -212,9 +212,9 @@ def store(keys: Any, values: Any) -> Any:
 
     Parameters
     ----------
-    keys : array of shape (..., n_items, d_k)
+    keys : array of shape batch + (n_items, d_k)
         Conditioned stimuli.
-    values : array of shape (..., n_items, d_v)
+    values : array of shape batch + (n_items, d_v)
         Unconditioned stimuli; leading axes must match ``keys``.
 
     Returns
@@ -346,7 +346,7 @@ def cleanup(retrieved: Any, values: Any) -> Any:
     ----------
     retrieved : array of shape (..., n_queries, d_v)
         Readouts ``M q``.
-    values : array of shape (..., n_items, d_v)
+    values : array of shape batch + (n_items, d_v)
         The values stored in each memory (the clean-up lexicon); leading axes
         broadcast against ``retrieved``.
 
@@ -381,16 +381,16 @@ class HebbianMemory:
 
     Parameters
     ----------
-    keys : array of shape (..., n_items, d_k)
+    keys : array of shape batch + (n_items, d_k)
         Conditioned stimuli (CS).
-    values : array of shape (..., n_items, d_v)
+    values : array of shape batch + (n_items, d_v)
         Unconditioned stimuli (US).
 
     Attributes
     ----------
     matrix : array of shape (..., d_v, d_k)
         ``sum_i v_i k_i^T``.
-    values : array of shape (..., n_items, d_v)
+    values : array of shape batch + (n_items, d_v)
         The stored values, used as the clean-up lexicon.
 
     Examples
