@@ -93,10 +93,28 @@ setup(
             "pytest-timeout>=2.2",
             "hypothesis>=6.90",
             "ruff>=0.6",
-            "nbmake>=1.5",
             "ipykernel>=6",
+            "nbclient>=0.10",
+            "jupytext>=1.16",
             "scikit-image>=0.22",
             "h5py>=3.8",
+        ],
+        # JupyterLab and what the teaching labs use, for students.
+        "lab": [
+            "jupyterlab>=4",
+            "ipykernel>=6",
+            "jupytext>=1.16",
+            "scikit-image>=0.22",
+        ],
+        # The documentation site (make docs).
+        "docs": [
+            "sphinx>=7",
+            "pydata-sphinx-theme>=0.15",
+            "numpydoc>=1.6",
+            "myst-nb>=1.0",
+            "jupytext>=1.16",
+            "ipykernel>=6",
+            "scikit-image>=0.22",
         ],
         # Anchor libraries that reference tests and benchmarks compare against.
         "reference": [
