@@ -31,7 +31,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from cogattn.features.mobilenet_v2 import InvertedResidual
+from cogattn.features._initialisation import reset_backbone_parameters
+from cogattn.features.mobilenet_v2 import InvertedResidual, _inner_taps
 
 __all__ = [
     "EFFICIENTNET_LITE0_INNER_ALIASES",
@@ -88,21 +89,6 @@ def _block_strides() -> tuple[int, ...]:
 EFFICIENTNET_LITE0_STRIDES: tuple[int, ...] = _block_strides()
 
 
-def _inner_taps() -> tuple[dict[str, int], dict[str, str]]:
-    strides: dict[str, int] = {}
-    aliases: dict[str, str] = {}
-    for block, (t, _, _, _, _) in enumerate(_blocks(), start=1):
-        sub = 0
-        if t != 1:  # 1x1 expansion: at the block's input resolution
-            strides[f"features.{block}.conv.0"] = EFFICIENTNET_LITE0_STRIDES[block - 1]
-            aliases[f"features.{block}.expand"] = f"features.{block}.conv.0"
-            sub = 1
-        # kxk depthwise convolution: carries the block's stride
-        strides[f"features.{block}.conv.{sub}"] = EFFICIENTNET_LITE0_STRIDES[block]
-        aliases[f"features.{block}.depthwise"] = f"features.{block}.conv.{sub}"
-    return strides, aliases
-
-
 #: Post-activation taps inside the MBConv blocks ``features.1`` .. ``features.16``:
 #: the ReLU6 outputs of the 1x1 expansion (``features.i.conv.0``, 6 times the
 #: block's input channels, at the block's input stride; absent in ``features.1``)
@@ -113,7 +99,9 @@ EFFICIENTNET_LITE0_INNER_STRIDES: dict[str, int]
 #: Readable names of the inner taps: ``"features.i.expand"`` and
 #: ``"features.i.depthwise"``.
 EFFICIENTNET_LITE0_INNER_ALIASES: dict[str, str]
-EFFICIENTNET_LITE0_INNER_STRIDES, EFFICIENTNET_LITE0_INNER_ALIASES = _inner_taps()
+EFFICIENTNET_LITE0_INNER_STRIDES, EFFICIENTNET_LITE0_INNER_ALIASES = _inner_taps(
+    (t for t, _, _, _, _ in _blocks()), EFFICIENTNET_LITE0_STRIDES
+)
 
 
 def same_padding(size: int, kernel: int, stride: int, dilation: int = 1) -> int:
@@ -259,6 +247,19 @@ class MBConv(InvertedResidual):
         )
 
 
+def _conv_kernel_init(conv: nn.Conv2d) -> None:
+    """N(0, 2 / fan_out), ``fan_out = k * k * out_channels / groups``."""
+    kh, kw = conv.kernel_size
+    fan_out = kh * kw * conv.out_channels // conv.groups
+    nn.init.normal_(conv.weight, 0.0, math.sqrt(2.0 / fan_out))
+
+
+def _dense_kernel_init(linear: nn.Linear) -> None:
+    """Uniform on ±1 / sqrt(out_features)."""
+    bound = 1.0 / math.sqrt(linear.out_features)
+    nn.init.uniform_(linear.weight, -bound, bound)
+
+
 class EfficientNetLite0(nn.Module):
     """EfficientNet-Lite0 with MobileNetV2-style module names.
 
@@ -302,22 +303,9 @@ class EfficientNetLite0(nn.Module):
 
     def reset_parameters(self) -> None:
         """Draw fresh weights with the TensorFlow reference's initialisation."""
-        for m in self.modules():
-            if any(p.is_meta for p in m.parameters(recurse=False)):
-                continue  # shapes only: nothing to draw on the meta device
-            if isinstance(m, nn.Conv2d):
-                kh, kw = m.kernel_size
-                fan_out = kh * kw * m.out_channels // m.groups
-                nn.init.normal_(m.weight, 0.0, math.sqrt(2.0 / fan_out))
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.BatchNorm2d):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                bound = 1.0 / math.sqrt(m.out_features)
-                nn.init.uniform_(m.weight, -bound, bound)
-                nn.init.zeros_(m.bias)
+        reset_backbone_parameters(
+            self, conv_weight=_conv_kernel_init, linear_weight=_dense_kernel_init
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Compute class logits.

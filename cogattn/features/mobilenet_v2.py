@@ -9,10 +9,12 @@ the official ImageNet checkpoint loads with ``load_state_dict(strict=True)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import torch
 from torch import nn
+
+from cogattn.features._initialisation import reset_backbone_parameters
 
 __all__ = [
     "MOBILENET_V2_INNER_ALIASES",
@@ -50,22 +52,39 @@ def _block_strides() -> tuple[int, ...]:
 MOBILENET_V2_STRIDES: tuple[int, ...] = _block_strides()
 
 
-def _inner_taps() -> tuple[dict[str, int], dict[str, str]]:
-    strides: dict[str, int] = {}
+def _inner_taps(
+    expansions: Iterable[int], strides: tuple[int, ...]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Strides and readable names of the taps inside inverted residual blocks.
+
+    Parameters
+    ----------
+    expansions : iterable of int
+        Expansion ratio of each block, ``features.1`` onwards; a ratio of 1 means
+        the block has no 1x1 expansion.
+    strides : tuple of int
+        Downsampling factor of the output of each ``features.i``.
+
+    Returns
+    -------
+    strides : dict of str to int
+        Stride of the ReLU6 output of each block's expansion (at the block's input
+        stride) and depthwise convolution (at its output stride).
+    aliases : dict of str to str
+        ``"features.i.expand"`` and ``"features.i.depthwise"`` to those taps.
+    """
+    tap_strides: dict[str, int] = {}
     aliases: dict[str, str] = {}
-    block = 1
-    for t, _, n, _ in _SETTINGS:
-        for _ in range(n):
-            sub = 0
-            if t != 1:  # 1x1 expansion: at the block's input resolution
-                strides[f"features.{block}.conv.0"] = MOBILENET_V2_STRIDES[block - 1]
-                aliases[f"features.{block}.expand"] = f"features.{block}.conv.0"
-                sub = 1
-            # 3x3 depthwise convolution: carries the block's stride
-            strides[f"features.{block}.conv.{sub}"] = MOBILENET_V2_STRIDES[block]
-            aliases[f"features.{block}.depthwise"] = f"features.{block}.conv.{sub}"
-            block += 1
-    return strides, aliases
+    for block, t in enumerate(expansions, start=1):
+        sub = 0
+        if t != 1:  # 1x1 expansion: at the block's input resolution
+            tap_strides[f"features.{block}.conv.0"] = strides[block - 1]
+            aliases[f"features.{block}.expand"] = f"features.{block}.conv.0"
+            sub = 1
+        # depthwise convolution: carries the block's stride
+        tap_strides[f"features.{block}.conv.{sub}"] = strides[block]
+        aliases[f"features.{block}.depthwise"] = f"features.{block}.conv.{sub}"
+    return tap_strides, aliases
 
 
 #: Post-activation taps inside the inverted residual blocks ``features.1`` ..
@@ -78,7 +97,9 @@ MOBILENET_V2_INNER_STRIDES: dict[str, int]
 #: Readable names of the inner taps: ``"features.i.expand"`` and
 #: ``"features.i.depthwise"``.
 MOBILENET_V2_INNER_ALIASES: dict[str, str]
-MOBILENET_V2_INNER_STRIDES, MOBILENET_V2_INNER_ALIASES = _inner_taps()
+MOBILENET_V2_INNER_STRIDES, MOBILENET_V2_INNER_ALIASES = _inner_taps(
+    (t for t, _, n, _ in _SETTINGS for _ in range(n)), MOBILENET_V2_STRIDES
+)
 
 
 class _ConvBNReLU6(nn.Sequential):
@@ -205,19 +226,11 @@ class MobileNetV2(nn.Module):
 
     def reset_parameters(self) -> None:
         """Draw fresh weights with torchvision's initialisation scheme."""
-        for m in self.modules():
-            if any(p.is_meta for p in m.parameters(recurse=False)):
-                continue  # shapes only: nothing to draw on the meta device
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0, 0.01)
-                nn.init.zeros_(m.bias)
+        reset_backbone_parameters(
+            self,
+            conv_weight=lambda m: nn.init.kaiming_normal_(m.weight, mode="fan_out"),
+            linear_weight=lambda m: nn.init.normal_(m.weight, 0, 0.01),
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Compute class logits.

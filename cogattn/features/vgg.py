@@ -12,6 +12,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from cogattn.features._initialisation import reset_backbone_parameters
+
 __all__ = ["VGG16", "VGG16_LAYER_ALIASES", "VGG16_STRIDES", "vgg16"]
 
 _CFG_D: tuple[int | str, ...] = (
@@ -99,15 +101,13 @@ class VGG16(nn.Module):
 
     def reset_parameters(self) -> None:
         """Draw fresh weights with torchvision's initialisation scheme."""
-        for m in self.modules():
-            if any(p.is_meta for p in m.parameters(recurse=False)):
-                continue  # shapes only: nothing to draw on the meta device
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0, 0.01)
-                nn.init.zeros_(m.bias)
+        reset_backbone_parameters(
+            self,
+            conv_weight=lambda m: nn.init.kaiming_normal_(
+                m.weight, mode="fan_out", nonlinearity="relu"
+            ),
+            linear_weight=lambda m: nn.init.normal_(m.weight, 0, 0.01),
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Compute class logits.
