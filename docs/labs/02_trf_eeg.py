@@ -400,8 +400,7 @@ plt.show()
 # %% [markdown]
 # With events every 0.2–0.4 s the plain average picks up the responses to the
 # neighbouring events (spurious peaks, e.g. before 0 and near 300 ms); the TRF
-# separates
-# them and stays close to the truth. See the numbers printed above.
+# separates them and stays closer to the truth. See the numbers printed above.
 #
 # ### Is the prediction better than chance?
 #
