@@ -132,7 +132,7 @@ axes[1].imshow(tr.images[t], cmap="gray", vmin=0, vmax=1, extent=extent)
 path = res.fixations[t, : res.n_fixations[t] + 1] / px_per_deg
 axes[1].plot(path[:, 1], path[:, 0], "o-", color="tab:orange", label="fixations")
 axes[1].plot(path[0, 1], path[0, 0], "s", color="tab:blue", ms=9, label="start (centre)")
-axes[1].legend(fontsize=10, loc="upper right")
+axes[1].legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
 axes[1].set_title(f"scanpath: {res.n_fixations[t]} fixations")
 im = axes[2].imshow(att, cmap="magma", extent=extent)
 axes[2].set_title("attention map, fixating the centre")
@@ -344,8 +344,8 @@ ax_rt.set_xlabel("set size (items)")
 ax_rt.set_ylabel("reaction time (ms), mean ± SEM")
 ax_rt.set_title("RT against set size, lighting")
 ax_rt.legend(fontsize=10, loc="upper left")
-ax_ai.hist(chance_ai, bins=np.linspace(-1, 1, 21), color="0.75",
-           label=f"chance, {n_experiments} experiments")
+counts, _, _ = ax_ai.hist(chance_ai, bins=np.linspace(-1, 1, 21), color="0.6",
+                          label=f"chance, {n_experiments} experiments")
 ax_ai.axvspan(chance_q05, chance_q95, color="0.5", alpha=0.2, label="chance 5–95%")
 ax_ai.axvline(model_ai, color="tab:orange", lw=2.5, label=f"model {model_ai:+.2f}")
 ax_ai.axvspan(out["ai_low"], out["ai_high"], color="tab:orange", alpha=0.15,
@@ -353,6 +353,7 @@ ax_ai.axvspan(out["ai_low"], out["ai_high"], color="tab:orange", alpha=0.15,
 ax_ai.axvline(human_ai, color="k", ls=":", lw=2, label=f"humans {human_ai:+.2f}")
 ax_ai.set_xlabel("asymmetry index (unitless)")
 ax_ai.set_ylabel("chance experiments (count)")
+ax_ai.set_ylim(0, 2.2 * counts.max())  # room for the legend above the bars
 ax_ai.set_title(f"AI against the chance noise floor ({n_trials} displays per cell)")
 ax_ai.legend(fontsize=10, loc="upper left")
 plt.show()
