@@ -411,7 +411,7 @@ ax_i.set_title("Retroactive interference ($d_k$ = 32)")
 ax_i.legend(fontsize=10)
 trials = np.arange(n_trials + 1)
 ax_e.plot(trials, response, "o", label=r"delta rule, $\eta$ = 0.3")
-ax_e.plot(trials, np.full(trials.size, np.linalg.norm(retrieve(M_hebb, k0), -1).mean()),
+ax_e.plot(trials, np.full(trials.size, np.linalg.norm(retrieve(M_hebb, k0), axis=-1).mean()),
           "s--", label="Hebbian rule (no change)")
 ax_e.set_xlabel("extinction trials (CS without US)")
 ax_e.set_ylabel(r"response strength $|M k_0|$ (a.u.)")
