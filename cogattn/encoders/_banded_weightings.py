@@ -11,6 +11,7 @@ import numpy as np
 from cogattn._core.errors import ValidationError
 from cogattn._core.seeding import check_random_state
 from cogattn._core.validation import check_array, check_int
+from cogattn.encoders._ridge_checks import check_index_bounds
 
 __all__ = ["check_groups", "check_weightings", "dirichlet_weightings"]
 
@@ -57,11 +58,7 @@ def check_groups(groups: Any, n_features: int) -> list[np.ndarray]:
             idx = check_array(g, f"groups[{k}]", ndim=1, dtype="integer")
         if idx.size == 0:
             raise ValidationError(f"groups[{k}] selects no feature")
-        if idx.min() < 0 or idx.max() >= n_features:
-            raise ValidationError(
-                f"groups[{k}] indices must lie in [0, {n_features - 1}], got values "
-                f"in [{idx.min()}, {idx.max()}]"
-            )
+        check_index_bounds(idx, n_features, f"groups[{k}]")
         index.append(idx.astype(np.int64))
     counts = np.bincount(np.concatenate(index), minlength=n_features)
     if np.any(counts != 1):

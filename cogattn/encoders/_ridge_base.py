@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -18,8 +17,12 @@ from cogattn._core.validation import (
     validate_type,
 )
 from cogattn.encoders._ridge_checks import (
+    check_alphas,
+    check_folds,
     check_ridge_data,
     check_score_func,
+    check_solver,
+    check_targets_batch,
     check_x_predict,
 )
 from cogattn.encoders.scores import pearson_per_target, r2_per_target
@@ -59,33 +62,82 @@ class RidgeBase(MultiOutputMixin, RegressorMixin, BaseEstimator):
     def _check_common(self) -> None:
         validate_type(self.fit_intercept, "bool", "fit_intercept")
 
-    @staticmethod
-    def _batches(n_targets: int, size: int) -> Iterator[slice]:
-        for start in range(0, n_targets, size):
-            yield slice(start, min(start + size, n_targets))
+    def _fit_data(self, X: Any, y: Any) -> tuple[ModuleType, Any, Any, bool, Any]:
+        """Backend, common checks and validated data at the start of ``fit``.
+
+        Returns the backend, ``X`` and ``y`` as 2-D arrays, whether ``y`` was 1-D
+        and the compute dtype (see :func:`check_ridge_data`).
+        """
+        xp = self._resolve_backend(X, y)
+        self._check_common()
+        Xn, Yn, ravel, dtype = check_ridge_data(X, y)
+        return xp, Xn, Yn, ravel, dtype
+
+    def _check_cv(self, n_samples: int) -> tuple[Any, str, list]:
+        """Check ``alphas`` and ``score_func``; split ``n_samples`` by ``cv``."""
+        alphas = check_alphas(self.alphas)
+        score_func = check_score_func(self.score_func)
+        folds = check_folds(self.cv, n_samples)
+        return alphas, score_func, folds
+
+    def _solve_options(
+        self, xp: ModuleType, dtype: Any, shape: tuple[int, int], n_targets: int
+    ) -> dict[str, Any]:
+        """Keyword arguments of the ridge drivers for data of ``shape``.
+
+        Resolves ``solver`` (:func:`choose_form`) and ``n_targets_batch``
+        (:func:`default_targets_batch` when ``None``).
+        """
+        form = choose_form(check_solver(self.solver), *shape)
+        size = check_targets_batch(
+            self.n_targets_batch, n_targets, default_targets_batch(n_targets)
+        )
+        return dict(
+            fit_intercept=self.fit_intercept, form=form, xp=xp, dtype=dtype, batch=size
+        )
 
     def _store(
-        self, xp: ModuleType, as_tensor: bool, ravel: bool, **attrs: Any
+        self, xp: ModuleType, X: Any, ravel: bool, n_features: int, **attrs: Any
     ) -> None:
-        """Set fitted attributes: numpy, or backend arrays when fitted on tensors."""
+        """Set fitted attributes: numpy, or backend arrays when fitted on tensors.
+
+        Also sets ``n_features_in_`` and ``backend_``.
+        """
+        self.n_features_in_ = n_features
+        self.backend_ = xp.name
+        as_tensor = is_tensor(X)
         for key, value in attrs.items():
             if ravel and key in ("coef_", "intercept_"):
                 value = value[0]
             value = xp.asarray(value) if as_tensor else xp.to_numpy(value)
             setattr(self, key, value)
 
-    def _decision(self, X: Any) -> tuple[Any, ModuleType, bool]:
+    def _fitted_inputs(self, X: Any) -> tuple[Any, Any, ModuleType]:
+        """Check ``X``; return it and the 2-D coefficients on the fit's backend."""
         check_is_fitted(self, "coef_")
         Xn = check_x_predict(X, self.n_features_in_, type(self).__name__)
         xp = get_backend(self.backend_)
         coef = xp.asarray(self.coef_)
-        intercept = xp.asarray(self.intercept_)
         Xb = xp.asarray(Xn, dtype=coef.dtype)
         coef2 = coef[None, :] if coef.ndim == 1 else coef
+        return Xb, coef2, xp
+
+    def _decision(self, X: Any) -> tuple[Any, ModuleType, bool]:
+        Xb, coef2, xp = self._fitted_inputs(X)
+        intercept = xp.asarray(self.intercept_)
         pred = xp.matmul(Xb, xp.transpose(coef2)) + intercept
-        if coef.ndim == 1:
+        if self.coef_.ndim == 1:
             pred = pred[:, 0]
         return pred, xp, is_tensor(X)
+
+    def _observed_and_predicted(self, X: Any, y: Any) -> tuple[Any, Any, ModuleType]:
+        """Return ``y`` and the prediction for ``X``, 2-D float64, and the backend."""
+        pred, xp, _ = self._decision(X)
+        _, Yn, _, _ = check_ridge_data(X, y)
+        Y = xp.asarray(Yn, dtype=xp.float64)
+        P = xp.astype(pred, xp.float64)
+        P = P[:, None] if P.ndim == 1 else P
+        return Y, P, xp
 
     def predict(self, X: Any) -> Any:
         """Predict targets.
@@ -125,16 +177,12 @@ class RidgeBase(MultiOutputMixin, RegressorMixin, BaseEstimator):
         score_func = check_score_func(
             getattr(self, "score_func", "r2") if score_func is None else score_func
         )
-        pred, xp, tensor = self._decision(X)
-        _, Yn, _, _ = check_ridge_data(X, y)
-        Y = xp.asarray(Yn, dtype=xp.float64)
-        P = xp.astype(pred, xp.float64)
-        P = P[:, None] if P.ndim == 1 else P
+        Y, P, xp = self._observed_and_predicted(X, y)
         if score_func == "r2":
             out = r2_per_target(Y, P, xp=xp)
         else:
             out = pearson_per_target(Y, P, xp=xp)
-        return out if tensor else xp.to_numpy(out)
+        return out if is_tensor(X) else xp.to_numpy(out)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Coefficient of determination averaged over targets (scikit-learn rule).
@@ -157,11 +205,7 @@ class RidgeBase(MultiOutputMixin, RegressorMixin, BaseEstimator):
         -------
         score : float
         """
-        pred, xp, _ = self._decision(X)
-        _, Yn, _, _ = check_ridge_data(X, y)
-        Y = xp.asarray(Yn, dtype=xp.float64)
-        P = xp.astype(pred, xp.float64)
-        P = P[:, None] if P.ndim == 1 else P
+        Y, P, xp = self._observed_and_predicted(X, y)
         weight = None
         if sample_weight is not None:
             weight = check_array(sample_weight, "sample_weight", ndim=1)

@@ -15,6 +15,7 @@ from cogattn._core.validation import check_array, check_int, check_option, is_te
 __all__ = [
     "check_alphas",
     "check_folds",
+    "check_index_bounds",
     "check_ridge_data",
     "check_score_func",
     "check_solver",
@@ -161,6 +162,30 @@ def check_targets_batch(n_targets_batch: Any, n_targets: int, default: int) -> i
     return min(check_int(n_targets_batch, "n_targets_batch", low=1), n_targets)
 
 
+def check_index_bounds(idx: np.ndarray, size: int, name: str) -> None:
+    """Check that every index of a non-empty integer array lies in ``[0, size)``.
+
+    Parameters
+    ----------
+    idx : numpy.ndarray of int
+        Indices, at least one.
+    size : int
+        Length of the axis they index.
+    name : str
+        What the indices select, for the message (``"cv test"``, ``"groups[1]"``).
+
+    Raises
+    ------
+    ValidationError
+        When an index is negative or ``>= size``.
+    """
+    if idx.min() < 0 or idx.max() >= size:
+        raise ValidationError(
+            f"{name} indices must lie in [0, {size - 1}], got values in "
+            f"[{idx.min()}, {idx.max()}]"
+        )
+
+
 def _check_index(idx: Any, n_samples: int, what: str) -> np.ndarray:
     arr = np.asarray(idx)
     if arr.dtype.kind == "b":
@@ -176,11 +201,7 @@ def _check_index(idx: Any, n_samples: int, what: str) -> np.ndarray:
         )
     if arr.size == 0:
         raise ValidationError(f"cv gave an empty {what} set; every fold needs samples")
-    if arr.min() < 0 or arr.max() >= n_samples:
-        raise ValidationError(
-            f"cv {what} indices must lie in [0, {n_samples - 1}], got values in "
-            f"[{arr.min()}, {arr.max()}]"
-        )
+    check_index_bounds(arr, n_samples, f"cv {what}")
     return arr.astype(np.int64)
 
 

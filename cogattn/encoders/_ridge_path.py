@@ -46,6 +46,15 @@ def _refit_into(
     )
 
 
+def _zero_fit(
+    design: Any, n_targets: int, n_features: int, xp: ModuleType
+) -> tuple[Any, Any]:
+    """Zero coefficients (n_targets, n_features) and intercepts, compute dtype."""
+    coef = xp.zeros((n_targets, n_features), dtype=design.F.dtype)
+    intercept = xp.zeros(n_targets, dtype=design.F.dtype)
+    return coef, intercept
+
+
 def ridge_refit(
     X: Any,
     Y: Any,
@@ -89,8 +98,7 @@ def ridge_refit(
         X, fit_intercept=fit_intercept, form=form, xp=xp, dtype=dtype
     )
     n_targets = Y.shape[1]
-    coef = xp.zeros((n_targets, X.shape[1]), dtype=design.F.dtype)
-    intercept = xp.zeros(n_targets, dtype=design.F.dtype)
+    coef, intercept = _zero_fit(design, n_targets, X.shape[1], xp)
     for sl in _batches(n_targets, batch):
         Yb = xp.asarray(Y[:, sl], dtype=design.F.dtype)
         _, y_mean, FtY = batch_statistics(
@@ -164,8 +172,7 @@ def ridge_cv_path(
     best = xp.zeros(n_targets, dtype=xp.int64)
     out: dict[str, Any] = {"scores": scores_all, "best": best}
     if refit:
-        out["coef"] = xp.zeros((n_targets, X.shape[1]), dtype=design.F.dtype)
-        out["intercept"] = xp.zeros(n_targets, dtype=design.F.dtype)
+        out["coef"], out["intercept"] = _zero_fit(design, n_targets, X.shape[1], xp)
     batches = _batches(n_targets, batch)
     for sl in progress_bar(batches, desc="RidgeCV", verbose=verbose, unit="batch"):
         Yb = xp.asarray(Y[:, sl], dtype=design.F.dtype)

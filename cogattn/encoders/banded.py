@@ -22,7 +22,6 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted
 
 from cogattn._core.backend import get_backend
 from cogattn._core.errors import ValidationError
@@ -33,19 +32,10 @@ from cogattn.encoders._banded_weightings import (
     check_weightings,
     dirichlet_weightings,
 )
-from cogattn.encoders._ridge_base import (
-    RidgeBase,
-    choose_form,
-    default_targets_batch,
-)
+from cogattn.encoders._ridge_base import RidgeBase
 from cogattn.encoders._ridge_checks import (
-    check_alphas,
-    check_folds,
     check_ridge_data,
     check_score_func,
-    check_solver,
-    check_targets_batch,
-    check_x_predict,
 )
 from cogattn.encoders._ridge_path import ridge_cv_path, ridge_refit
 from cogattn.encoders.ridge import DEFAULT_ALPHAS
@@ -164,19 +154,12 @@ class BandedRidgeCV(RidgeBase):
         -------
         self : BandedRidgeCV
         """
-        xp = self._resolve_backend(X, y)
-        self._check_common()
-        Xn, Yn, ravel, dtype = check_ridge_data(X, y)
+        xp, Xn, Yn, ravel, dtype = self._fit_data(X, y)
         n, p = Xn.shape
         groups = self._space_groups(p)
-        alphas = check_alphas(self.alphas)
-        score_func = check_score_func(self.score_func)
-        folds = check_folds(self.cv, n)
-        form = choose_form(check_solver(self.solver), n, p)
+        alphas, score_func, folds = self._check_cv(n)
         n_targets = Yn.shape[1]
-        size = check_targets_batch(
-            self.n_targets_batch, n_targets, default_targets_batch(n_targets)
-        )
+        common = self._solve_options(xp, dtype, (n, p), n_targets)
         gammas = check_weightings(self.n_iter, len(groups))
         if gammas is None:
             gammas = dirichlet_weightings(
@@ -199,7 +182,6 @@ class BandedRidgeCV(RidgeBase):
             xp.asarray(np.sqrt(gamma), dtype=xp.float64)[space_of] for gamma in gammas
         ]
         every = xp.arange(n_targets)
-        common = dict(fit_intercept=self.fit_intercept, form=form, xp=xp, dtype=dtype)
         candidates = progress_bar(
             roots, desc="BandedRidgeCV", verbose=verbose, unit="candidate"
         )
@@ -210,7 +192,6 @@ class BandedRidgeCV(RidgeBase):
                 alphas,
                 folds,
                 score_func=score_func,
-                batch=size,
                 refit=False,
                 **common,
             )
@@ -230,7 +211,6 @@ class BandedRidgeCV(RidgeBase):
                 X64 * root[None, :],
                 Yn[:, targets],
                 best_alpha[targets],
-                batch=size,
                 **common,
             )
             if coef is None:
@@ -241,12 +221,11 @@ class BandedRidgeCV(RidgeBase):
         gamma_best = xp.transpose(xp.asarray(gammas, dtype=xp.float64)[best_gamma])
         self.groups_ = groups
         self.gammas_ = gammas
-        self.n_features_in_ = p
-        self.backend_ = xp.name
         self._store(
             xp,
-            is_tensor(X),
+            X,
             ravel,
+            p,
             coef_=coef,
             intercept_=intercept,
             cv_scores_=cv_scores,
@@ -270,12 +249,7 @@ class BandedRidgeCV(RidgeBase):
             ``Y_split.sum(0) + intercept_`` equals :meth:`predict`. A tensor when
             ``X`` is a tensor.
         """
-        check_is_fitted(self, "coef_")
-        Xn = check_x_predict(X, self.n_features_in_, type(self).__name__)
-        xp = self._fit_backend()
-        coef = xp.asarray(self.coef_)
-        coef = coef[None, :] if coef.ndim == 1 else coef
-        Xb = xp.asarray(Xn, dtype=coef.dtype)
+        Xb, coef, xp = self._fitted_inputs(X)
         parts = []
         for idx in self.groups_:
             ib = xp.asarray(idx)

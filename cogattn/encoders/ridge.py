@@ -19,19 +19,7 @@ import numpy as np
 
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_array, is_tensor
-from cogattn.encoders._ridge_base import (
-    RidgeBase,
-    choose_form,
-    default_targets_batch,
-)
-from cogattn.encoders._ridge_checks import (
-    check_alphas,
-    check_folds,
-    check_ridge_data,
-    check_score_func,
-    check_solver,
-    check_targets_batch,
-)
+from cogattn.encoders._ridge_base import RidgeBase
 from cogattn.encoders._ridge_path import ridge_cv_path, ridge_refit
 
 __all__ = ["DEFAULT_ALPHAS", "Ridge", "RidgeCV"]
@@ -114,10 +102,7 @@ class Ridge(RidgeBase):
         -------
         self : Ridge
         """
-        xp = self._resolve_backend(X, y)
-        self._check_common()
-        Xn, Yn, ravel, dtype = check_ridge_data(X, y)
-        n, p = Xn.shape
+        xp, Xn, Yn, ravel, dtype = self._fit_data(X, y)
         n_targets = Yn.shape[1]
         alpha = self.alpha
         if is_tensor(alpha):  # hyper-parameters, read on the host
@@ -132,24 +117,10 @@ class Ridge(RidgeBase):
                 f"alpha must be a float or have one value per target ({n_targets}), "
                 f"got {alpha.size} values"
             )
-        form = choose_form(check_solver(self.solver), n, p)
-        size = check_targets_batch(
-            self.n_targets_batch, n_targets, default_targets_batch(n_targets)
-        )
-        coef, intercept = ridge_refit(
-            Xn,
-            Yn,
-            alpha,
-            fit_intercept=self.fit_intercept,
-            form=form,
-            xp=xp,
-            dtype=dtype,
-            batch=size,
-        )
-        self.n_features_in_ = p
-        self.backend_ = xp.name
+        options = self._solve_options(xp, dtype, Xn.shape, n_targets)
+        coef, intercept = ridge_refit(Xn, Yn, alpha, **options)
         self.alphas_ = alpha
-        self._store(xp, is_tensor(X), ravel, coef_=coef, intercept_=intercept)
+        self._store(xp, X, ravel, Xn.shape[1], coef_=coef, intercept_=intercept)
         return self
 
 
@@ -256,30 +227,11 @@ class RidgeCV(RidgeBase):
         -------
         self : RidgeCV
         """
-        xp = self._resolve_backend(X, y)
-        self._check_common()
-        Xn, Yn, ravel, dtype = check_ridge_data(X, y)
-        alphas = check_alphas(self.alphas)
-        score_func = check_score_func(self.score_func)
-        n, p = Xn.shape
-        folds = check_folds(self.cv, n)
-        form = choose_form(check_solver(self.solver), n, p)
-        n_targets = Yn.shape[1]
-        size = check_targets_batch(
-            self.n_targets_batch, n_targets, default_targets_batch(n_targets)
-        )
+        xp, Xn, Yn, ravel, dtype = self._fit_data(X, y)
+        alphas, score_func, folds = self._check_cv(Xn.shape[0])
+        options = self._solve_options(xp, dtype, Xn.shape, Yn.shape[1])
         res = ridge_cv_path(
-            Xn,
-            Yn,
-            alphas,
-            folds,
-            fit_intercept=self.fit_intercept,
-            score_func=score_func,
-            form=form,
-            xp=xp,
-            dtype=dtype,
-            batch=size,
-            verbose=verbose,
+            Xn, Yn, alphas, folds, score_func=score_func, verbose=verbose, **options
         )
         coef, intercept, cv_scores, best = (
             res["coef"],
@@ -287,12 +239,11 @@ class RidgeCV(RidgeBase):
             res["scores"],
             res["best"],
         )
-        self.n_features_in_ = p
-        self.backend_ = xp.name
         self._store(
             xp,
-            is_tensor(X),
+            X,
             ravel,
+            Xn.shape[1],
             coef_=coef,
             intercept_=intercept,
             best_alphas_=xp.asarray(alphas, dtype=xp.float64)[best],
