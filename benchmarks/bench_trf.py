@@ -154,7 +154,10 @@ def main():
         f"{t_mne / t_cog:>9.1f}{d_mne:>15.2e}  (rel. coef vs TimeDelayingRidge; "
         f"MNE timed on {n_timed}/{len(jobs) + 1} fits, scaled)"
     )
-    d_t = np.abs(np.asarray(model_t.coef_) - model.coef_).max() / np.abs(model.coef_).max()
+    d_t = (
+        np.abs(np.asarray(model_t.coef_) - model.coef_).max()
+        / np.abs(model.coef_).max()
+    )
     print(
         f"{'trf_cv torch vs numpy':<28}{t_torch:>11.3f}{t_cog:>11.3f}"
         f"{t_cog / t_torch:>9.1f}{d_t:>15.2e}"
