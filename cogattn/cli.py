@@ -3,31 +3,41 @@
 Commands::
 
     cogattn run SPEC [--set KEY=VALUE ...] [--executor E] [--scheduler ADDR]
-                     [--n-workers N] [--out DIR] [--quiet]
+                     [--n-workers N] [--out DIR] [--module MODULE] [--verify]
+                     [--quiet]
     cogattn list [--dir DIR]
     cogattn show RUN
-    cogattn report RUN
+    cogattn report RUN [--module MODULE]
     cogattn info
 
 ``SPEC`` is the name of a shipped experiment (``hebbian_memory``: the spec packaged
 with cogattn, or the checkout's ``experiments/hebbian_memory.toml``) or the path of a
 TOML file.
 
-Exit codes: 0 success (every check passed), 1 some check or task failed, 2 bad
-input. A bad input prints one line, ``cogattn: error: <message>``, on standard error
-and writes nothing. Heavy libraries are imported inside the commands only.
+A spec is code: its ``module`` field names a Python module that is imported to run
+the experiment. The command line imports it only when it is named again with
+``--module MODULE`` (for ``run`` and ``report``), and never from the current folder
+unless that folder is on ``PYTHONPATH``: ``python -m cogattn`` drops the current
+folder that Python puts first on ``sys.path``. ``show`` never imports a module.
+
+Exit codes: 0 success (every check passed, every task done), 1 some check or task
+failed or the run is incomplete, 2 bad input, 3 a damaged run folder (ledger, spec
+file). An error prints one line, ``cogattn: error: <message>``, on standard error;
+bad input writes nothing. Ctrl-C prints one line and exits 130. Heavy libraries are
+imported inside the commands only.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from cogattn._core.errors import CogattnError
+from cogattn._core.errors import CogattnError, SpecError, StoreError
 
 __all__ = ["build_parser", "load_run_spec", "main"]
 
@@ -49,8 +59,57 @@ def _one_line(message: str) -> str:
 
 def _print_checks(summary: Any) -> None:
     print(f"report: {summary.path}")
+    if summary.status:
+        print(summary.status)
     for check in summary.checks:
         print(check.line)
+
+
+def allow_module(spec_module: str | None, given: str | None) -> None:
+    """Refuse to import a spec's module unless the user named it.
+
+    Parameters
+    ----------
+    spec_module : str | None
+        The spec's ``module`` field.
+    given : str | None
+        The ``--module`` option.
+
+    Raises
+    ------
+    cogattn.SpecError
+        When the spec names a module and ``--module`` does not name the same one.
+    """
+    if spec_module is None:
+        if given is not None:
+            raise SpecError(
+                f"--module: the spec names no module, but --module {given!r} was given"
+            )
+        return
+    if given is None:
+        raise SpecError(
+            f"module: the spec imports module {spec_module!r}, which runs its code; "
+            f"pass --module {spec_module} to allow it (it is imported from installed "
+            "packages and PYTHONPATH, never from the current folder)"
+        )
+    if given != spec_module:
+        raise SpecError(
+            f"--module: the spec imports module {spec_module!r}, not {given!r}"
+        )
+
+
+@contextlib.contextmanager
+def _without_implicit_cwd(drop: bool) -> Iterator[None]:
+    """Leave out the current folder that ``python -m`` puts first on ``sys.path``."""
+    first = sys.path[0] if sys.path else None
+    if not drop or sys.flags.safe_path or first not in ("", os.getcwd()):
+        yield
+        return
+    del sys.path[0]
+    try:
+        yield
+    finally:
+        sys.path.insert(0, first)
 
 
 def _spec_file(spec: str) -> Path:
@@ -63,7 +122,9 @@ def _spec_file(spec: str) -> Path:
     return spec_path(spec)
 
 
-def load_run_spec(spec: str, overrides: Sequence[str] = ()) -> Any:
+def load_run_spec(
+    spec: str, overrides: Sequence[str] = (), module: str | None = None
+) -> Any:
     """Load the spec of ``cogattn run``: a shipped name or a path, with overrides.
 
     Parameters
@@ -73,6 +134,9 @@ def load_run_spec(spec: str, overrides: Sequence[str] = ()) -> Any:
         or path of a TOML spec file.
     overrides : sequence of str
         ``key=value`` changes (see :mod:`cogattn.sim.overrides`).
+    module : str | None
+        The module the user allows the spec to import (``--module``); see
+        :func:`allow_module`.
 
     Returns
     -------
@@ -82,24 +146,28 @@ def load_run_spec(spec: str, overrides: Sequence[str] = ()) -> Any:
     from cogattn.sim.spec import load_spec, read_toml
 
     path = _spec_file(spec)
-    if not overrides:
-        return load_spec(path)
-    from cogattn.sim.overrides import apply_overrides
+    if overrides:
+        from cogattn.sim.overrides import apply_overrides
 
-    data, _ = read_toml(path)
-    return load_spec(apply_overrides(data, overrides))
+        data, _ = read_toml(path)
+        unchecked = load_spec(apply_overrides(data, overrides), check_experiment=False)
+    else:
+        unchecked = load_spec(path, check_experiment=False)
+    allow_module(unchecked.module, module)
+    return load_spec(unchecked)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from cogattn.sim.runner import run
 
     results = run(
-        load_run_spec(args.spec, args.set or ()),
+        load_run_spec(args.spec, args.set or (), args.module),
         out=args.out,
         executor=args.executor,
         scheduler=args.scheduler,
         n_workers=args.n_workers,
         verbose=False if args.quiet else None,
+        verify=args.verify,
     )
     counts = results.counts
     print(
@@ -152,6 +220,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
+    from cogattn.sim.report import executor_text, incomplete_text
     from cogattn.sim.store import load_results
 
     results = load_results(args.run)
@@ -165,8 +234,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if spec.description:
         print(f"description: {_one_line(spec.description)}")
     print(
-        f"seed: {spec.seed}  repetitions: {spec.repetitions}  executor: {spec.executor}"
-        f"  identity: {spec.identity_hash[:8]}"
+        f"seed: {spec.seed}  repetitions: {spec.repetitions}  "
+        f"executor: {executor_text(results)}  identity: {spec.identity_hash[:8]}"
     )
     for name, value in spec.fixed.items():
         print(f"fixed {name} = {value!r}")
@@ -176,10 +245,22 @@ def _cmd_show(args: argparse.Namespace) -> int:
         f"tasks: {counts['total']} total, {counts['done']} done, "
         f"{counts['failed']} failed, {counts['pending']} pending"
     )
-    for key, row in results.failed.iterrows():
+    if results.damaged:
         print(
-            f"failed {key} (repetition {row['repetition']}, "
-            f"{row['attempts']} attempts):"
+            f"damaged: {len(results.damaged)} done task(s) have a missing or damaged "
+            "array file (counted as pending; the next run computes them again): "
+            + ", ".join(results.damaged[:10])
+            + (" ..." if len(results.damaged) > 10 else "")
+        )
+    status = incomplete_text(results)
+    if status:
+        print(status)
+    swept = list(spec.grid)
+    for key, row in results.failed.iterrows():
+        params = ", ".join(f"{n}={row[n]!r}" for n in swept)
+        print(
+            f"failed {key} ({params + ', ' if params else ''}repetition "
+            f"{row['repetition']}, {row['attempts']} attempts):"
         )
         for line in str(row["error"]).rstrip().splitlines():
             print(f"    {line}")
@@ -188,9 +269,14 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from cogattn.sim.report import write_report
-    from cogattn.sim.store import check_run_folder
+    from cogattn.sim.spec import load_spec
+    from cogattn.sim.store import SPEC_FILE, check_run_folder
 
-    summary = write_report(check_run_folder(args.run))
+    run_dir = check_run_folder(args.run)
+    allow_module(
+        load_spec(run_dir / SPEC_FILE, check_experiment=False).module, args.module
+    )
+    summary = write_report(run_dir)
     _print_checks(summary)
     return 0 if summary.all_passed else 1
 
@@ -274,7 +360,21 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument(
         "--out", metavar="DIR", help="run folder (default runs/<experiment>-<hash8>)"
     )
-    p_run.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_run.add_argument(
+        "--module",
+        metavar="MODULE",
+        help="allow the spec to import this module (its 'module' field): a spec "
+        "is code, and its module is imported only when named here",
+    )
+    p_run.add_argument(
+        "--verify",
+        action="store_true",
+        help="recompute the checksum of every stored array file; tasks whose file "
+        "is missing or damaged are computed again",
+    )
+    p_run.add_argument(
+        "--quiet", action="store_true", help="no progress bar or progress lines"
+    )
     p_run.set_defaults(func=_cmd_run)
 
     p_list = sub.add_parser("list", help="registered experiments and spec files")
@@ -291,6 +391,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_report = sub.add_parser("report", help="(re)write the report of a run")
     p_report.add_argument("run", metavar="RUN", help="run folder")
+    p_report.add_argument(
+        "--module",
+        metavar="MODULE",
+        help="allow the run's spec to import this module (needed when it names one)",
+    )
     p_report.set_defaults(func=_cmd_report)
 
     p_info = sub.add_parser("info", help="versions, backends, GPU and numba status")
@@ -309,12 +414,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     code : int
-        0 on success, 1 when a check or task failed, 2 on bad input.
+        0 on success, 1 when a check or task failed or the run is incomplete, 2 on
+        bad input, 3 for a damaged run folder, 130 when interrupted.
     """
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-        return int(args.func(args))
+        with _without_implicit_cwd(drop=argv is None):
+            args = parser.parse_args(argv)
+            return int(args.func(args))
+    except BrokenPipeError:  # e.g. 'cogattn show RUN | head': the reader left
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # no second error at exit
+        return 0
+    except StoreError as err:
+        print(f"{PROG}: error: {_one_line(str(err))}", file=sys.stderr)
+        return 3
     except (_UsageError, CogattnError, OSError) as err:
         print(f"{PROG}: error: {_one_line(str(err))}", file=sys.stderr)
         return 2

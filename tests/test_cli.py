@@ -13,6 +13,8 @@ from cogattn.cli import main
 from cogattn.sim._toml import dumps
 
 SIM_DIR = Path(__file__).resolve().parent / "sim"
+#: The option that allows the test specs to import their module.
+MOD = ("--module", "mc_halfnormal")
 GOOD = {
     "experiment": "mc_halfnormal",
     "module": "mc_halfnormal",
@@ -56,7 +58,7 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 def test_run_show_report(on_path, tmp_path, capsys) -> None:
     out = tmp_path / "run"
-    assert main(["run", str(_spec(tmp_path)), "--out", str(out), "--quiet"]) == 0
+    assert main(["run", str(_spec(tmp_path)), "--out", str(out), "--quiet", *MOD]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == f"run: {out} (2 done, 0 failed, 0 pending)"
     assert printed[1] == f"report: {out / 'report' / 'report.md'}"
@@ -69,7 +71,7 @@ def test_run_show_report(on_path, tmp_path, capsys) -> None:
     assert "tasks: 2 total, 2 done, 0 failed, 0 pending" in shown
 
     (out / "report" / "report.md").unlink()
-    assert main(["report", str(out)]) == 0
+    assert main(["report", str(out), *MOD]) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("PASS closed form")
     assert (out / "report" / "report.md").is_file()
 
@@ -81,24 +83,29 @@ def test_failed_task_and_check_exit_1(on_path, tmp_path, capsys) -> None:
         tmp_path, fixed={"sleep": 0.0, "fail_if_exists": str(flag), "fail_n": 400}
     )
     out = tmp_path / "run"
-    assert main(["run", str(spec), "--out", str(out), "--quiet"]) == 1
+    assert main(["run", str(spec), "--out", str(out), "--quiet", *MOD]) == 1
     assert "1 task(s) failed" in capsys.readouterr().out
     assert main(["show", str(out)]) == 0
     shown = capsys.readouterr().out
     assert "tasks: 2 total, 1 done, 1 failed, 0 pending" in shown
     assert "RuntimeError: asked to fail while" in shown
     flag.unlink()
-    assert main(["run", str(spec), "--out", str(out), "--quiet"]) == 0
+    assert main(["run", str(spec), "--out", str(out), "--quiet", *MOD]) == 0
     failing = _spec(
         tmp_path,
         checks=[{"name": "never", "measured": "abs_error", "expected": -1, "op": "<="}],
     )
-    assert main(["run", str(failing), "--out", str(tmp_path / "r2"), "--quiet"]) == 1
+    assert (
+        main(["run", str(failing), "--out", str(tmp_path / "r2"), "--quiet", *MOD]) == 1
+    )
     assert "FAIL never: measured" in capsys.readouterr().out
 
 
 BAD = {
-    "unknown experiment": ({"experiment": "nope"}, "experiment: unknown experiment"),
+    "unknown experiment": (
+        {"experiment": "nope"},
+        "module: 'mc_halfnormal' registers no experiment named 'nope'",
+    ),
     "unknown field": ({"sede": 3}, "unknown field 'sede' at top level"),
     "wrong type": ({"repetitions": "two"}, "repetitions must be an instance of int"),
     "empty grid": ({"grid": {"n_samples": []}}, "grid.n_samples: must be a non-empty"),
@@ -123,7 +130,7 @@ def _assert_one_line_error(code: int, err: str, fragment: str) -> None:
 def test_bad_spec_one_line_nothing_written(case, on_path, tmp_path, capsys) -> None:
     changes, fragment = BAD[case]
     out = tmp_path / "out"
-    code = main(["run", str(_spec(tmp_path, **changes)), "--out", str(out)])
+    code = main(["run", str(_spec(tmp_path, **changes)), "--out", str(out), *MOD])
     captured = capsys.readouterr()
     _assert_one_line_error(code, captured.err, fragment)
     assert captured.out == "" and not out.exists()
@@ -140,7 +147,7 @@ def test_bad_spec_one_line_nothing_written(case, on_path, tmp_path, capsys) -> N
 )
 def test_bad_options(args, fragment, on_path, tmp_path, capsys) -> None:
     out = tmp_path / "out"
-    code = main(["run", str(_spec(tmp_path)), "--out", str(out), *args])
+    code = main(["run", str(_spec(tmp_path)), "--out", str(out), *args, *MOD])
     _assert_one_line_error(code, capsys.readouterr().err, fragment)
     assert not out.exists()
 
@@ -156,7 +163,7 @@ def test_unwritable_output_folder(on_path, tmp_path, capsys) -> None:
             out, fragment = target / "out", "is not a folder"
         else:
             out, fragment = locked / "out", "is not writable"
-        code = main(["run", str(_spec(tmp_path)), "--out", str(out)])
+        code = main(["run", str(_spec(tmp_path)), "--out", str(out), *MOD])
         _assert_one_line_error(code, capsys.readouterr().err, fragment)
         assert not out.exists()
     finally:
@@ -231,7 +238,7 @@ def test_import_is_light() -> None:
 
 def test_set_overrides_fields_and_parameters(on_path, tmp_path, capsys) -> None:
     out = tmp_path / "run"
-    args = ["run", str(_spec(tmp_path)), "--out", str(out), "--quiet"]
+    args = ["run", str(_spec(tmp_path)), "--out", str(out), "--quiet", *MOD]
     assert main([*args, "--set", "n_samples=[400]", "--set", "seed=3"]) == 0
     assert capsys.readouterr().out.startswith(f"run: {out} (1 done, 0 failed")
     assert main(["show", str(out)]) == 0
@@ -257,7 +264,9 @@ def test_bad_set_one_line_nothing_written(
     override, fragment, on_path, tmp_path, capsys
 ) -> None:
     out = tmp_path / "out"
-    code = main(["run", str(_spec(tmp_path)), "--set", override, "--out", str(out)])
+    code = main(
+        ["run", str(_spec(tmp_path)), "--set", override, "--out", str(out), *MOD]
+    )
     captured = capsys.readouterr()
     _assert_one_line_error(code, captured.err, fragment)
     assert captured.out == "" and not out.exists()

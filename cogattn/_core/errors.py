@@ -11,6 +11,7 @@ __all__ = [
     "CogattnError",
     "DataNotFoundError",
     "SpecError",
+    "StoreError",
     "ValidationError",
 ]
 
@@ -33,3 +34,7 @@ class BackendError(CogattnError, RuntimeError):
 
 class DataNotFoundError(CogattnError, FileNotFoundError):
     """A data file is missing locally and cannot be fetched."""
+
+
+class StoreError(CogattnError, OSError):
+    """A run folder is damaged: the message names the file and what to do."""

@@ -26,6 +26,7 @@ import numpy as np
 from cogattn._core.backend import check_arrays, get_backend
 from cogattn._core.validation import check_int, check_option, check_positive
 from cogattn.experiments._params import call_with_params
+from cogattn.sim.params import Param, declare_params
 from cogattn.sim.registry import ReportContent, experiment
 from cogattn.viz.hebbian import plot_hebbian_memory
 from cogattn.workspace.hebbian import (
@@ -244,6 +245,21 @@ def _capacity_table(points: Any, table: Any) -> Any:
 @experiment("hebbian_memory")
 class HebbianMemoryExperiment:
     """Retrieval fidelity and capacity of Hebbian (linear-attention) memories."""
+
+    #: The parameters a spec may set (defaults are :func:`run_point`'s).
+    params = declare_params(
+        run_point,
+        d_k=Param(int, low=1, high=8192, doc="key (CS) dimension"),
+        load=Param(float, low=0.0, high=64.0, low_open=True, doc="items per d_k"),
+        backend=Param(str, choices=("numpy", "torch", "torch_cuda")),
+        d_v=Param(int, low=1, high=8192, doc="value (US) dimension"),
+        n_target_items=Param(int, low=1, high=1_000_000),
+        max_batch=Param(int, low=2, high=65536),
+        n_probe=Param(int, low=1, high=65536),
+        error_free_batch=Param(int, low=1, high=65536),
+        sign_batch=Param(int, low=1, high=65536),
+        n_check=Param(int, low=0, high=65536),
+    )
 
     @staticmethod
     def trial(params: dict[str, Any], rng: np.random.Generator) -> dict[str, float]:

@@ -27,6 +27,7 @@ from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_int, check_option
 from cogattn.experiments._params import call_with_params
 from cogattn.search.diet import DIETS, SmallShadingNet, render_shaded_scenes
+from cogattn.sim.params import Param, declare_params
 from cogattn.sim.registry import ReportContent, experiment
 from cogattn.viz.search import plot_diet_pairs
 
@@ -232,6 +233,16 @@ def diet_table(table: Any) -> Any:
 @experiment("lighting_diet")
 class LightingDiet:
     """Polarity of the lighting asymmetry after an upright or a rotated diet."""
+
+    #: The parameters a spec may set (defaults are :func:`diet_network_search`'s).
+    params = declare_params(
+        diet_network_search,
+        diet=Param(str, choices=DIETS),
+        net_seed=Param(int, low=0, high=2**32 - 1),
+        n_steps=Param(int, low=1, high=1_000_000),
+        n_trials=Param(int, low=1, high=100_000),
+        light_spread_deg=Param(float, low=0.0, high=360.0),
+    )
 
     @staticmethod
     def trial(params: dict, rng: np.random.Generator) -> dict:

@@ -83,6 +83,28 @@ class SearchAsymmetry:
     """Search asymmetry in six paradigms (Gupta, Zhang, Wu, Wolfe & Kreiman 2021)."""
 
     @staticmethod
+    def params() -> dict[str, Any]:
+        """Return the parameters a spec may set (defaults: ``run_paradigm``'s)."""
+        from cogattn.search.displays import PARADIGMS
+        from cogattn.search.paradigm_run import run_paradigm
+        from cogattn.search.variants import VARIANTS
+        from cogattn.sim.params import Param, declare_params
+
+        declared = declare_params(
+            run_paradigm,
+            paradigm=Param(str, choices=tuple(PARADIGMS)),
+            variant=Param(str, choices=tuple(VARIANTS)),
+            n_trials=Param(int, low=1, high=100_000),
+            stimulus_seed=Param(int, low=0, high=2**32 - 1),
+            px_per_degree=Param(float, low=0.0, high=1000.0, low_open=True),
+            cue=Param(str, choices=("display", "upright")),
+            orientations=Param(str, choices=("published", "rotations")),
+        )
+        # passed on to the model (make_search_model); its default is the model's
+        declared["backbone"] = Param(str, default=None, doc="backbone of the model")
+        return declared
+
+    @staticmethod
     def trial(params: dict, rng: np.random.Generator) -> dict:
         """Run one (paradigm, variant) task with :func:`~cogattn.search.run_paradigm`.
 

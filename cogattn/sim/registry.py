@@ -119,6 +119,16 @@ def get_experiment(name: str, module: str | None = None) -> type:
                 raise SpecError(
                     f"module: cannot import {target!r} for experiment {name!r}: {err}"
                 ) from None
+    if name not in _REGISTRY and module is not None:
+        hint = (
+            f"; {name!r} is shipped with cogattn: leave 'module' out"
+            if name in _builtin_names()
+            else ""
+        )
+        raise SpecError(
+            f"module: {module!r} registers no experiment named {name!r} (no class "
+            f"decorated with @experiment({name!r}) in it){hint}"
+        )
     if name not in _REGISTRY:
         known = list_experiments()
         raise SpecError(

@@ -56,14 +56,22 @@ class ReportSummary(NamedTuple):
     path : pathlib.Path
         The ``report.md`` file.
     all_passed : bool
-        True when every check passed (and the report could be built).
+        True when every check passed, the report could be built and the run is
+        complete.
     checks : list of CheckOutcome
         One per check of the spec, in spec order.
+    complete : bool
+        Whether every task is done (none pending, failed or damaged).
+    status : str
+        ``""`` when complete, else ``"INCOMPLETE: ..."`` (the counts and what to
+        do), also written at the top of ``report.md``.
     """
 
     path: Path
     all_passed: bool
     checks: list[CheckOutcome]
+    complete: bool = True
+    status: str = ""
 
 
 def _num(value: float) -> str:
@@ -172,12 +180,33 @@ def _slug(name: str) -> str:
     return slug or "item"
 
 
-def _spec_lines(spec: Spec) -> list[str]:
+def executor_text(results: Results) -> str:
+    """Return the executor(s) that computed the stored tasks, in words."""
+    if results.executors:
+        return ", ".join(results.executors)
+    return f"{results.spec.executor} (no task stored yet)"
+
+
+def incomplete_text(results: Results) -> str:
+    """Return ``""`` for a complete run, else one line: counts and what to do."""
+    if results.complete:
+        return ""
+    c = results.counts
+    damaged = len(results.damaged)
+    return (
+        f"INCOMPLETE: {c['done']} of {c['total']} tasks done, {c['failed']} failed, "
+        f"{c['pending']} pending"
+        + (f" ({damaged} with missing or damaged array files)" if damaged else "")
+        + "; run the spec again into this folder to finish it"
+    )
+
+
+def _spec_lines(spec: Spec, executor: str) -> list[str]:
     lines = [
         f"- experiment: `{spec.experiment}`"
         + (f" (module `{spec.module}`)" if spec.module else ""),
         f"- seed: {spec.seed}, repetitions: {spec.repetitions}, "
-        f"executor: {spec.executor}, identity hash: `{spec.identity_hash[:8]}`",
+        f"executor: {executor}, identity hash: `{spec.identity_hash[:8]}`",
     ]
     for name, value in spec.fixed.items():
         lines.append(f"- fixed `{name}` = {value!r}")
@@ -233,12 +262,15 @@ def write_report(run_dir: str | os.PathLike) -> ReportSummary:
     checks = [evaluate_check(c, content.measured) for c in spec.checks]
     counts = results.counts
 
+    status = incomplete_text(results)
     md = [f"# {spec.experiment}", ""]
+    if status:
+        md += [f"**{status}**", ""]
     if spec.description:
         md += [spec.description, ""]
     if content.text:
         md += [content.text.strip(), ""]
-    md += ["## Spec", "", *_spec_lines(spec), ""]
+    md += ["## Spec", "", *_spec_lines(spec, executor_text(results)), ""]
     md += [
         "## Tasks",
         "",
@@ -267,5 +299,6 @@ def write_report(run_dir: str | os.PathLike) -> ReportSummary:
     path = out_dir / "report.md"
     text = "\n".join(md).rstrip() + "\n"
     atomic_write(path, lambda f: f.write(text.encode()))
-    all_passed = error is None and all(c.passed for c in checks)
-    return ReportSummary(path, all_passed, checks)
+    complete = results.complete
+    all_passed = error is None and all(c.passed for c in checks) and complete
+    return ReportSummary(path, all_passed, checks, complete, status)

@@ -49,7 +49,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["CHECK_OPS", "EXECUTORS", "Check", "Spec", "load_spec"]
+__all__ = ["CHECK_OPS", "EXECUTORS", "MAX_TASKS", "Check", "Spec", "load_spec"]
 
 #: The executors a spec may ask for.
 EXECUTORS = ("serial", "processes", "dask")
@@ -73,6 +73,13 @@ _CHECK_FIELDS = ("name", "measured", "expected", "atol", "rtol", "op")
 #: Names used by the result table itself; parameters may not take them.
 _RESERVED_PARAMS = ("key", "repetition")
 _SCHEDULER_RE = re.compile(r"^(tcp|tls)://[^\s/:]+:\d{1,5}$")
+#: An experiment name: letters, digits, ``_`` and ``-`` (it names run folders).
+_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$")
+#: A module name: dotted Python identifiers.
+_MODULE_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+#: Most tasks (grid points x repetitions) one spec may have; a larger sweep is
+#: refused before anything runs (split it into several specs).
+MAX_TASKS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -311,9 +318,19 @@ def _parse(
     if "experiment" not in data:
         raise SpecError("experiment: missing; the spec must name an experiment")
     experiment = _str(data["experiment"], "experiment")
+    if not _NAME_RE.match(experiment):
+        raise SpecError(
+            f"experiment: invalid name {experiment!r:.60}; a name has 1 to 100 "
+            "letters, digits, '_' or '-' (it names the run folder)"
+        )
     module = data.get("module")
     if module is not None:
         module = _str(module, "module")
+        if not _MODULE_RE.match(module):
+            raise SpecError(
+                f"module: invalid module name {module!r:.60}; give a dotted Python "
+                "module name such as 'mylab.experiments'"
+            )
     description = _str(data.get("description", ""), "description", empty=True)
     seed = _int(data.get("seed", 0), "seed", 0)
     repetitions = _int(data.get("repetitions", 1), "repetitions", 1)
@@ -359,6 +376,14 @@ def _parse(
                     f"{' or '.join(repr(r) for r in _RESERVED_PARAMS)}"
                 )
 
+    n_tasks = math.prod(len(v) for v in grid.values()) * repetitions
+    if n_tasks > MAX_TASKS:
+        raise SpecError(
+            f"repetitions: the spec has {n_tasks} tasks (grid points x repetitions "
+            f"{repetitions}), more than the limit of {MAX_TASKS}; split the sweep "
+            "into several specs"
+        )
+
     raw_checks = data.get("checks", [])
     if not isinstance(raw_checks, list):
         raise SpecError(f"checks: must be an array of tables, got {_kind(raw_checks)}")
@@ -369,7 +394,8 @@ def _parse(
             raise SpecError(f"checks: duplicate check name {name!r}")
 
     if check_experiment:
-        _resolve_experiment(experiment, module)
+        cls = _resolve_experiment(experiment, module)
+        _check_declared(cls, experiment, fixed, grid)
     return Spec(
         experiment=experiment,
         module=module,
@@ -394,6 +420,19 @@ def check_scheduler(address: Any, name: str) -> str:
             f"{name}: must be an address like 'tcp://host:8786', got {_kind(address)}"
         )
     return address
+
+
+def _check_declared(
+    cls: type, experiment: str, fixed: Mapping[str, Any], grid: Mapping[str, Any]
+) -> None:
+    """Check the parameters against the experiment's ``params``, when it has them."""
+    declared = getattr(cls, "params", None)
+    if callable(declared):  # a static method: declarations that import heavy modules
+        declared = declared()
+    if isinstance(declared, Mapping):
+        from cogattn.sim.params import check_params
+
+        check_params(experiment, declared, fixed, grid)
 
 
 def _resolve_experiment(name: str, module: str | None) -> type:
@@ -472,7 +511,8 @@ def load_spec(
     """
     if isinstance(spec, Spec):
         if check_experiment:
-            _resolve_experiment(spec.experiment, spec.module)
+            cls = _resolve_experiment(spec.experiment, spec.module)
+            _check_declared(cls, spec.experiment, spec.fixed, spec.grid)
         return spec
     if isinstance(spec, Mapping):
         return _parse(spec, None, None, check_experiment)

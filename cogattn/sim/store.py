@@ -8,17 +8,37 @@ Layout of a run folder::
     report/            written by :func:`cogattn.sim.write_report`
     run.lock           held (``flock``) by the process running the sweep
 
-The coordinating process is the only writer. For each finished task it writes the
-array file to ``<key>.npz.tmp``, fsyncs it, renames it into place, and only then
-commits the ledger row in one transaction; a run killed at any point therefore
-leaves every committed task complete, and re-running the same spec in the same
-folder skips the tasks marked ``done``, retries the ``failed`` ones and runs the
-rest. Each task's key is the ledger's primary key, so nothing is ever doubled.
+The coordinating process is the only writer. It takes the folder's lock before it
+looks at the ledger, so two runs into one folder never both pass the check. For each
+finished task it writes the array file to ``<key>.npz.tmp``, fsyncs it, renames it
+into place, and only then commits the ledger row in one transaction; a run killed at
+any point therefore leaves every committed task complete, and re-running the same
+spec in the same folder skips the tasks marked ``done``, retries the ``failed`` ones
+and runs the rest. Each task's key is the ledger's primary key, so nothing is ever
+doubled.
+
+Integrity
+    Every row records the identity hash of the spec that computed it
+    (``spec_hash``; seed included) and, for its array file, the SHA-256 and size.
+    A folder accepts only its own spec, or the same spec with values added to its
+    grid or more repetitions (the finished tasks keep their keys, seeds and
+    results). The ledger keeps a copy of the spec (meta ``spec_text``);
+    ``spec.toml`` must match it. A re-run recomputes done tasks whose array file is
+    missing or has the wrong size, and with ``verify=True`` (``cogattn run
+    --verify``) also those whose checksum differs; reading an array checks its
+    checksum. A damaged ledger or spec file is a :class:`~cogattn.StoreError`
+    naming the file and what to do.
+
+Older folders
+    A folder written before the integrity columns existed is upgraded by the next
+    run into it (checksums are taken of the array files as they are then); it can
+    be read without upgrading, with its array files checked for presence only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -29,11 +49,11 @@ from typing import Any
 
 import numpy as np
 
-from cogattn._core.errors import SpecError, ValidationError
+from cogattn._core.errors import SpecError, StoreError, ValidationError
 from cogattn._core.validation import check_writable_dir
 from cogattn.sim import _toml
 from cogattn.sim.spec import Spec, canonical_json, load_spec
-from cogattn.sim.tasks import Task, make_tasks
+from cogattn.sim.tasks import Task, iter_tasks
 
 __all__ = ["Results", "RunStore", "load_results"]
 
@@ -42,6 +62,8 @@ SPEC_FILE = "spec.toml"
 ARRAYS = "arrays"
 LOCK = "run.lock"
 TMP_SUFFIX = ".tmp"
+#: Version of the ledger's layout (2: per-row spec hash, checksum, size, executor).
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,20 +83,35 @@ CREATE TABLE IF NOT EXISTS tasks (
     duration REAL,
     worker TEXT,
     host TEXT,
-    versions TEXT
+    versions TEXT,
+    spec_hash TEXT,
+    checksum TEXT,
+    nbytes INTEGER,
+    executor TEXT
 );
 """
 
+#: Columns added by schema 2, with their SQL types.
+_NEW_COLUMNS = {
+    "spec_hash": "TEXT",
+    "checksum": "TEXT",
+    "nbytes": "INTEGER",
+    "executor": "TEXT",
+}
+
 _UPSERT = """
 INSERT INTO tasks (key, task_index, params, repetition, seed, status, results, arrays,
-                   error, attempts, started, finished, duration, worker, host, versions)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+                   error, attempts, started, finished, duration, worker, host, versions,
+                   spec_hash, checksum, nbytes, executor)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(key) DO UPDATE SET
     task_index = excluded.task_index, status = excluded.status,
     results = excluded.results, arrays = excluded.arrays, error = excluded.error,
     attempts = tasks.attempts + 1, started = excluded.started,
     finished = excluded.finished, duration = excluded.duration,
-    worker = excluded.worker, host = excluded.host, versions = excluded.versions
+    worker = excluded.worker, host = excluded.host, versions = excluded.versions,
+    spec_hash = excluded.spec_hash, checksum = excluded.checksum,
+    nbytes = excluded.nbytes, executor = excluded.executor
 """
 
 
@@ -117,24 +154,126 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _stored_hash(ledger: Path) -> str | None:
-    conn = _connect(ledger)
+def _damaged(ledger: Path, err: BaseException) -> StoreError:
+    reason = " ".join(str(err).split()) or type(err).__name__
+    return StoreError(
+        f"ledger: {str(ledger)!r} is damaged ({reason}); its results cannot be "
+        "trusted: move the run folder aside and run the spec again into a new "
+        "folder (--out)"
+    )
+
+
+@contextlib.contextmanager
+def _ledger_errors(ledger: Path) -> Iterator[None]:
+    """Turn any SQLite error about ``ledger`` into a one-line StoreError."""
     try:
-        row = conn.execute("SELECT value FROM meta WHERE name = 'spec_hash'").fetchone()
-    except sqlite3.DatabaseError:
-        row = None
-    finally:
-        conn.close()
-    return None if row is None else row[0]
+        yield
+    except sqlite3.DatabaseError as err:
+        raise _damaged(ledger, err) from None
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def _integrity(conn: sqlite3.Connection, ledger: Path) -> None:
+    row = conn.execute("PRAGMA quick_check").fetchone()
+    if row is None or row[0] != "ok":
+        raise _damaged(ledger, RuntimeError(f"integrity check: {row and row[0]}"))
+
+
+def _meta(conn: sqlite3.Connection) -> dict[str, str]:
+    if not _has_table(conn, "meta"):
+        return {}
+    return dict(conn.execute("SELECT name, value FROM meta"))
+
+
+def _read_meta(ledger: Path) -> dict[str, str]:
+    """Return the ledger's meta table (empty when it was never written)."""
+    with _ledger_errors(ledger):
+        conn = _connect(ledger)
+        try:
+            _integrity(conn, ledger)
+            meta = _meta(conn)
+        finally:
+            conn.close()
+    if not meta:
+        run_dir = ledger.parent
+        arrays = run_dir / ARRAYS
+        if (run_dir / SPEC_FILE).exists() or (
+            arrays.is_dir() and any(arrays.glob("*.npz"))
+        ):
+            # a run wrote its spec or arrays, so the ledger held rows once
+            raise _damaged(ledger, RuntimeError("its tables are gone"))
+    return meta
+
+
+def _same_values(old: list[Any], new: list[Any]) -> bool:
+    return {canonical_json(v) for v in old} <= {canonical_json(v) for v in new}
+
+
+def spec_change(stored: dict[str, Any], spec: Spec) -> str | None:
+    """Say how ``spec`` relates to the spec identity stored in a run folder.
+
+    Parameters
+    ----------
+    stored : dict
+        The stored :meth:`Spec.identity`.
+    spec : Spec
+        The spec to run.
+
+    Returns
+    -------
+    change : {"same", "grown"} | None
+        ``"same"``; ``"grown"`` when ``spec`` only adds grid values or repetitions
+        (every finished task keeps its key, seed and result); ``None`` otherwise.
+    """
+    new = spec.identity()
+    if canonical_json(stored) == canonical_json(new):
+        return "same"
+    fields = ("experiment", "module", "seed", "fixed")
+    if any(canonical_json(stored.get(f)) != canonical_json(new[f]) for f in fields):
+        return None
+    old_grid = stored.get("grid", {})
+    if set(old_grid) != set(new["grid"]):
+        return None
+    if not all(_same_values(old_grid[k], new["grid"][k]) for k in old_grid):
+        return None
+    return "grown" if new["repetitions"] >= stored.get("repetitions", 0) else None
+
+
+def _check_against(meta: dict[str, str], spec: Spec, run_dir: Path, name: str) -> str:
+    stored = meta.get("spec_hash")
+    if stored is None:  # killed while the ledger was being created, before any task
+        return "same"
+    identity = meta.get("identity")
+    change = spec_change(json.loads(identity), spec) if identity else None
+    if stored == spec.identity_hash:
+        change = "same"
+    if change is None:
+        raise SpecError(
+            f"{name}: {str(run_dir)!r} holds a run of a different spec (hash "
+            f"{str(stored)[:8]}, this spec {spec.identity_hash[:8]}); change only "
+            "executor, workers, description or checks, or add grid values or "
+            "repetitions, to resume, or use another folder"
+        )
+    return change
 
 
 def check_run_dir(run_dir: str | os.PathLike, spec: Spec, name: str = "out") -> Path:
     """Check, without writing anything, that ``spec`` can run in ``run_dir``.
 
+    This is an early check only; :meth:`RunStore.open` checks again once it holds
+    the folder's lock.
+
     Parameters
     ----------
     run_dir : path-like
-        The run folder: new, empty, or holding an earlier run of the same spec.
+        The run folder: new, empty, or holding an earlier run of the same spec (or
+        of the same spec with a smaller grid or fewer repetitions).
     spec : Spec
         The spec to run.
     name : str
@@ -149,21 +288,66 @@ def check_run_dir(run_dir: str | os.PathLike, spec: Spec, name: str = "out") -> 
         return run_dir
     ledger = run_dir / LEDGER
     if not ledger.is_file():
-        if any(run_dir.iterdir()):
+        if any(p.name != LOCK for p in run_dir.iterdir()):
             raise ValidationError(
                 f"{name}: {str(run_dir)!r} exists and is not a cogattn run folder "
                 "(no ledger.sqlite); give an empty or new folder"
             )
         return run_dir
-    stored = _stored_hash(ledger)
-    # No stored hash: killed while the ledger was being created, before any task.
-    if stored is not None and stored != spec.identity_hash:
-        raise SpecError(
-            f"{name}: {str(run_dir)!r} holds a run of a different spec (hash "
-            f"{str(stored)[:8]}, this spec {spec.identity_hash[:8]}); change only "
-            "executor, workers, description or checks to resume, or use another folder"
-        )
+    _check_against(_read_meta(ledger), spec, run_dir, name)
     return run_dir
+
+
+def sha256_file(path: Path) -> str:
+    """Return the SHA-256 (hex) of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def array_state(
+    run_dir: Path,
+    key: str,
+    names: list[str],
+    checksum: str | None,
+    nbytes: int | None,
+    verify: bool,
+) -> str:
+    """Return ``"ok"``, ``"missing"`` or ``"damaged"`` for one done task's arrays.
+
+    Parameters
+    ----------
+    run_dir : pathlib.Path
+        The run folder.
+    key : str
+        The task's key.
+    names : list of str
+        Its array names (no file is expected when empty).
+    checksum : str | None
+        Recorded SHA-256 (``None``: a folder from before checksums).
+    nbytes : int | None
+        Recorded size.
+    verify : bool
+        Whether to recompute the checksum (else the size is compared).
+
+    Returns
+    -------
+    state : str
+    """
+    if not names:
+        return "ok"
+    path = run_dir / ARRAYS / f"{key}.npz"
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "missing"
+    if nbytes is not None and size != nbytes:
+        return "damaged"
+    if verify and checksum is not None and sha256_file(path) != checksum:
+        return "damaged"
+    return "ok"
 
 
 class RunStore:
@@ -179,45 +363,129 @@ class RunStore:
         self.run_dir = Path(run_dir)
         self._conn: sqlite3.Connection | None = None
         self._lock_fd: int | None = None
+        self._spec_hash: str | None = None
+        self._executor: str | None = None
 
     def open(self, spec: Spec) -> RunStore:
-        """Create or reopen the folder, take its lock and record the spec.
+        """Create or reopen the folder, take its lock, check it and record the spec.
+
+        The lock is taken before the ledger is read, so a second process never
+        passes the check while the first is writing.
 
         Parameters
         ----------
         spec : Spec
-            The spec being run (checked with :func:`check_run_dir` beforehand).
+            The spec being run; its ``executor`` is recorded on every row.
 
         Returns
         -------
         self : RunStore
+
+        Raises
+        ------
+        cogattn.SpecError
+            When the folder holds a run of another spec.
+        cogattn.StoreError
+            When its ledger is damaged.
         """
         (self.run_dir / ARRAYS).mkdir(parents=True, exist_ok=True)
         self._lock()
+        try:
+            self._open(spec)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _open(self, spec: Spec) -> None:
+        ledger = self.run_dir / LEDGER
+        meta = _read_meta(ledger) if ledger.is_file() else {}
+        change = _check_against(meta, spec, self.run_dir, "out")
         for stale in (self.run_dir / ARRAYS).glob("*" + TMP_SUFFIX):
             stale.unlink()  # left by a killed run; the single writer holds the lock
-        conn = _connect(self.run_dir / LEDGER)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.executescript(_SCHEMA)
-        meta = {
-            "spec_hash": spec.identity_hash,
-            "identity": canonical_json(spec.identity()),
-            "n_tasks": str(spec.n_tasks),
-        }
-        with conn:
-            conn.execute("BEGIN")
-            conn.executemany(
-                "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", meta.items()
+        with _ledger_errors(ledger):
+            conn = _connect(ledger)
+            self._conn = conn
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.executescript(_SCHEMA)
+            self._migrate(conn, meta)
+            lineage = json.loads(meta.get("lineage", "[]")) or (
+                [meta["spec_hash"]] if "spec_hash" in meta else []
             )
-            conn.execute(
-                "INSERT OR IGNORE INTO meta (name, value) VALUES ('created', ?)",
-                (str(time.time()),),
+            if spec.identity_hash not in lineage:
+                lineage.append(spec.identity_hash)
+            foreign = conn.execute(
+                "SELECT COUNT(*) FROM tasks WHERE spec_hash NOT IN (SELECT value "
+                "FROM json_each(?))",
+                (json.dumps(lineage),),
+            ).fetchone()[0]
+            if foreign:
+                raise StoreError(
+                    f"ledger: {str(ledger)!r} holds {foreign} row(s) of another spec; "
+                    "its results are mixed: move the run folder aside and run the "
+                    "spec again into a new folder (--out)"
+                )
+            text = spec.text if spec.text is not None else _toml.dumps(spec.to_dict())
+            new_meta = {
+                "spec_hash": spec.identity_hash,
+                "identity": canonical_json(spec.identity()),
+                "n_tasks": str(spec.n_tasks),
+                "spec_text": text,
+                "lineage": json.dumps(lineage),
+                "schema": SCHEMA_VERSION,
+            }
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany(
+                    "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+                    new_meta.items(),
+                )
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta (name, value) VALUES ('created', ?)",
+                    (str(time.time()),),
+                )
+        if change == "grown":
+            from cogattn._core.log import logger
+
+            logger.info(
+                "%s: grid grown in place to %d tasks (identity %s -> %s)",
+                self.run_dir,
+                spec.n_tasks,
+                meta["spec_hash"][:8],
+                spec.identity_hash[:8],
             )
-        self._conn = conn
-        text = spec.text if spec.text is not None else _toml.dumps(spec.to_dict())
+        self._spec_hash = spec.identity_hash
+        self._executor = spec.executor
         atomic_write(self.run_dir / SPEC_FILE, lambda f: f.write(text.encode()))
-        return self
+
+    def _migrate(self, conn: sqlite3.Connection, meta: dict[str, str]) -> None:
+        """Add the schema-2 columns to an older ledger and fill them."""
+        have = {row[1] for row in conn.execute("PRAGMA table_info(tasks)")}
+        missing = [c for c in _NEW_COLUMNS if c not in have]
+        if not missing:
+            return
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            for column in missing:
+                conn.execute(
+                    f"ALTER TABLE tasks ADD COLUMN {column} {_NEW_COLUMNS[column]}"
+                )
+            old_hash = meta.get("spec_hash")
+            conn.execute(
+                "UPDATE tasks SET spec_hash = ? WHERE spec_hash IS NULL", (old_hash,)
+            )
+            rows = conn.execute(
+                "SELECT key, arrays FROM tasks WHERE status = 'done' AND checksum "
+                "IS NULL"
+            ).fetchall()
+            for key, arrays in rows:
+                path = self.run_dir / ARRAYS / f"{key}.npz"
+                if json.loads(arrays or "[]") and path.is_file():
+                    conn.execute(
+                        "UPDATE tasks SET checksum = ?, nbytes = ? WHERE key = ?",
+                        (sha256_file(path), path.stat().st_size, key),
+                    )
 
     def _lock(self) -> None:
         try:
@@ -235,10 +503,41 @@ class RunStore:
             ) from None
         self._lock_fd = fd
 
-    def statuses(self) -> dict[str, str]:
-        """Return ``{key: status}`` for every task in the ledger."""
+    def statuses(self, verify: bool = False) -> dict[str, str]:
+        """Return ``{key: status}`` for every task in the ledger.
+
+        Parameters
+        ----------
+        verify : bool
+            Whether to recompute the checksum of every array file (else its
+            presence and size are checked).
+
+        Returns
+        -------
+        statuses : dict of str to str
+            ``"done"``, ``"failed"``, or ``"damaged"`` for a done task whose array
+            file is missing or damaged (it is run again).
+        """
         assert self._conn is not None, "open() the store first"
-        return dict(self._conn.execute("SELECT key, status FROM tasks"))
+        out: dict[str, str] = {}
+        with _ledger_errors(self.run_dir / LEDGER):
+            rows = self._conn.execute(
+                "SELECT key, status, arrays, checksum, nbytes FROM tasks"
+            ).fetchall()
+        for key, status, arrays, checksum, nbytes in rows:
+            if status == "done":
+                state = array_state(
+                    self.run_dir,
+                    key,
+                    json.loads(arrays or "[]"),
+                    checksum,
+                    nbytes,
+                    verify,
+                )
+                if state != "ok":
+                    status = "damaged"
+            out[key] = status
+        return out
 
     def record(self, task: Task, outcome: dict[str, Any]) -> None:
         """Store one finished task: its array file first, then its ledger row.
@@ -253,8 +552,10 @@ class RunStore:
         assert self._conn is not None, "open() the store first"
         arrays = outcome["arrays"] if outcome["status"] == "done" else {}
         path = self.run_dir / ARRAYS / f"{task.key}.npz"
+        checksum = nbytes = None
         if arrays:
             atomic_write(path, lambda f: np.savez(f, **arrays))
+            checksum, nbytes = sha256_file(path), path.stat().st_size
         else:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
@@ -274,8 +575,12 @@ class RunStore:
             outcome["worker"],
             outcome["host"],
             canonical_json(outcome["versions"]),
+            self._spec_hash,
+            checksum,
+            nbytes,
+            self._executor,
         )
-        with self._conn:
+        with _ledger_errors(self.run_dir / LEDGER), self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
             self._conn.execute(_UPSERT, row)
 
@@ -311,20 +616,50 @@ class Results:
         One row per failed task, indexed by key: parameters, ``repetition``,
         ``attempts`` and ``error`` (the traceback).
     pending : list of str
-        Keys of the spec's tasks not in the ledger yet.
+        Keys of the spec's tasks that are not done: not in the ledger yet, or done
+        but with a missing or damaged array file (also listed in :attr:`damaged`).
+    damaged : list of str
+        Keys of done tasks whose array file is missing or damaged; the next run
+        into the folder computes them again.
+    executors : list of str
+        The executors that computed the stored tasks (empty before any task, or
+        for a folder from before they were recorded).
     report : object
         The :class:`~cogattn.sim.report.ReportSummary` when the results come from
         :func:`cogattn.sim.run`, else ``None``.
     """
 
-    def __init__(self, run_dir: Path, spec: Spec, rows: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        run_dir: Path,
+        spec: Spec,
+        rows: list[dict[str, Any]],
+        verify: bool = False,
+    ) -> None:
         import pandas as pd
 
         self.run_dir = run_dir
         self.spec = spec
         self.report: Any = None
+        order: dict[str, int] = {}
+        for task in iter_tasks(spec):
+            order[task.key] = task.index
+        rows = sorted(
+            (r for r in rows if r["key"] in order), key=lambda r: order[r["key"]]
+        )
+        self.damaged = [
+            r["key"]
+            for r in rows
+            if r["status"] == "done"
+            and array_state(
+                run_dir, r["key"], r["arrays"], r["checksum"], r["nbytes"], verify
+            )
+            != "ok"
+        ]
+        broken = set(self.damaged)
+        self.executors = sorted({r["executor"] for r in rows if r["executor"]})
         param_names = list(spec.fixed) + list(spec.grid)
-        done = [r for r in rows if r["status"] == "done"]
+        done = [r for r in rows if r["status"] == "done" and r["key"] not in broken]
         failed = [r for r in rows if r["status"] == "failed"]
         records = []
         for r in done:
@@ -354,8 +689,9 @@ class Results:
             index=pd.Index([r["key"] for r in failed], name="key"),
         )
         self._array_names = {r["key"]: r["arrays"] for r in done}
-        seen = {r["key"] for r in rows}
-        self.pending = [t.key for t in make_tasks(spec) if t.key not in seen]
+        self._checksums = {r["key"]: r["checksum"] for r in done}
+        seen = {r["key"] for r in rows if r["key"] not in broken}
+        self.pending = [k for k in order if k not in seen]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -367,6 +703,28 @@ class Results:
             "pending": pending,
             "total": done + failed + pending,
         }
+
+    @property
+    def complete(self) -> bool:
+        """Whether every task of the spec is done (none failed, pending or damaged)."""
+        return not self.pending and not len(self.failed)
+
+    def _load(self, key: str) -> Any:
+        path = self.run_dir / ARRAYS / f"{key}.npz"
+        expected = self._checksums.get(key)
+        what = (
+            f"arrays: {str(path)!r} of task {key} is missing or damaged; run the "
+            "spec again into this folder (cogattn run SPEC --out RUN --verify) to "
+            "recompute it"
+        )
+        try:
+            if expected is not None and sha256_file(path) != expected:
+                raise StoreError(what)
+            return np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as err:
+            if isinstance(err, StoreError):
+                raise
+            raise StoreError(what) from None
 
     def arrays(self, key: str) -> dict[str, np.ndarray]:
         """Return the array outputs of the done task ``key``.
@@ -380,6 +738,12 @@ class Results:
         -------
         arrays : dict of str to numpy.ndarray
             Empty when the task returned no arrays.
+
+        Raises
+        ------
+        cogattn.StoreError
+            When the task's file is missing or its checksum differs from the
+            ledger's.
         """
         if key not in self._array_names:
             raise ValidationError(
@@ -388,7 +752,7 @@ class Results:
             )
         if not self._array_names[key]:
             return {}
-        with np.load(self.run_dir / ARRAYS / f"{key}.npz") as data:
+        with self._load(key) as data:
             return {name: data[name] for name in data.files}
 
     def iter_arrays(self, name: str) -> Iterator[tuple[str, np.ndarray]]:
@@ -404,11 +768,11 @@ class Results:
         key : str
             Task key, in task order.
         array : numpy.ndarray
-            That task's array.
+            That task's array (its file's checksum verified).
         """
         for key, names in self._array_names.items():
             if name in names:
-                with np.load(self.run_dir / ARRAYS / f"{key}.npz") as data:
+                with self._load(key) as data:
                     yield key, data[name]
 
     def __repr__(self) -> str:
@@ -430,40 +794,88 @@ def check_run_folder(run_dir: str | os.PathLike, name: str = "run") -> Path:
     return path
 
 
-def load_results(run_dir: str | os.PathLike) -> Results:
+def load_results(run_dir: str | os.PathLike, *, verify: bool = False) -> Results:
     """Read the results of a run folder.
 
     Parameters
     ----------
     run_dir : path-like
         A folder written by :func:`cogattn.sim.run` (finished or not).
+    verify : bool
+        Whether to recompute every array file's checksum now (else presence and
+        size are checked here, and the checksum when an array is read).
 
     Returns
     -------
     results : Results
         Table of done tasks, failed tasks with tracebacks, and array access.
+
+    Raises
+    ------
+    cogattn.StoreError
+        When the ledger is damaged, or ``spec.toml`` does not match the ledger's
+        copy of the spec.
     """
     path = check_run_folder(run_dir)
+    ledger = path / LEDGER
     spec = load_spec(path / SPEC_FILE, check_experiment=False)
-    conn = _connect(path / LEDGER)
-    try:
-        cursor = conn.execute(
-            "SELECT key, params, repetition, status, results, arrays, error, attempts "
-            "FROM tasks ORDER BY task_index"
-        )
-        rows = [
-            {
-                "key": key,
-                "params": json.loads(params),
-                "repetition": rep,
-                "status": status,
-                "results": json.loads(results) if results else {},
-                "arrays": json.loads(arrays) if arrays else [],
-                "error": error,
-                "attempts": attempts,
-            }
-            for key, params, rep, status, results, arrays, error, attempts in cursor
-        ]
-    finally:
-        conn.close()
-    return Results(path, spec, rows)
+    with _ledger_errors(ledger):
+        conn = _connect(ledger)
+        try:
+            _integrity(conn, ledger)
+            meta = _meta(conn)
+            stored = meta.get("spec_hash")
+            if stored is not None and stored != spec.identity_hash:
+                raise StoreError(
+                    f"spec: {str(path / SPEC_FILE)!r} does not match the run's ledger "
+                    f"(identity {spec.identity_hash[:8]}, ledger {stored[:8]}): it "
+                    "was changed after the run; put the original back (running the "
+                    "original spec again with --out into this folder rewrites it)"
+                )
+            have = (
+                {row[1] for row in conn.execute("PRAGMA table_info(tasks)")}
+                if _has_table(conn, "tasks")
+                else set()
+            )
+            extra = [c if c in have else f"NULL AS {c}" for c in _NEW_COLUMNS]
+            cursor = (
+                conn.execute(
+                    "SELECT key, params, repetition, status, results, arrays, error, "
+                    f"attempts, {', '.join(extra)} FROM tasks"
+                )
+                if have
+                else []
+            )
+            rows = [
+                {
+                    "key": key,
+                    "params": json.loads(params),
+                    "repetition": rep,
+                    "status": status,
+                    "results": json.loads(results) if results else {},
+                    "arrays": json.loads(arrays) if arrays else [],
+                    "error": error,
+                    "attempts": attempts,
+                    "spec_hash": spec_hash,
+                    "checksum": checksum,
+                    "nbytes": nbytes,
+                    "executor": executor,
+                }
+                for (
+                    key,
+                    params,
+                    rep,
+                    status,
+                    results,
+                    arrays,
+                    error,
+                    attempts,
+                    spec_hash,
+                    checksum,
+                    nbytes,
+                    executor,
+                ) in cursor
+            ]
+        finally:
+            conn.close()
+    return Results(path, spec, rows, verify=verify)

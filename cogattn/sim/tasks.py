@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ import numpy as np
 from cogattn._core.seeding import task_seed
 from cogattn.sim.spec import Spec, canonical_json
 
-__all__ = ["Task", "make_tasks", "task_key"]
+__all__ = ["Task", "iter_tasks", "make_tasks", "task_key"]
 
 _KEY_CHARS = 20
 
@@ -95,8 +96,43 @@ def task_key(experiment: str, params: dict[str, Any], repetition: int) -> str:
     return digest[:_KEY_CHARS]
 
 
+def iter_tasks(spec: Spec) -> Iterator[Task]:
+    """Yield a spec's tasks one at a time (the task list is never held in memory).
+
+    Parameters
+    ----------
+    spec : Spec
+        A validated spec.
+
+    Yields
+    ------
+    task : Task
+        ``spec.n_tasks`` tasks: the cartesian product of the grid (in the order the
+        grid's names and values are written), each repeated ``spec.repetitions``
+        times with repetitions innermost.
+    """
+    names = list(spec.grid)
+    index = 0
+    for values in itertools.product(*(spec.grid[n] for n in names)):
+        point = dict(copy.deepcopy(dict(spec.fixed)))
+        point.update(copy.deepcopy(dict(zip(names, values, strict=True))))
+        for rep in range(spec.repetitions):
+            key = task_key(spec.experiment, point, rep)
+            yield Task(
+                key=key,
+                index=index,
+                experiment=spec.experiment,
+                module=spec.module,
+                params=copy.deepcopy(point),
+                repetition=rep,
+                seed=spec.seed,
+                spawn_key=(int(key[:16], 16),),
+            )
+            index += 1
+
+
 def make_tasks(spec: Spec) -> list[Task]:
-    """Expand a spec into its tasks.
+    """Expand a spec into the list of its tasks (see :func:`iter_tasks`).
 
     Parameters
     ----------
@@ -106,27 +142,6 @@ def make_tasks(spec: Spec) -> list[Task]:
     Returns
     -------
     tasks : list of Task
-        ``spec.n_tasks`` tasks: the cartesian product of the grid (in the order the
-        grid's names and values are written), each repeated ``spec.repetitions``
-        times with repetitions innermost.
+        ``spec.n_tasks`` tasks, in task order.
     """
-    names = list(spec.grid)
-    tasks: list[Task] = []
-    for values in itertools.product(*(spec.grid[n] for n in names)):
-        point = dict(copy.deepcopy(dict(spec.fixed)))
-        point.update(copy.deepcopy(dict(zip(names, values, strict=True))))
-        for rep in range(spec.repetitions):
-            key = task_key(spec.experiment, point, rep)
-            tasks.append(
-                Task(
-                    key=key,
-                    index=len(tasks),
-                    experiment=spec.experiment,
-                    module=spec.module,
-                    params=copy.deepcopy(point),
-                    repetition=rep,
-                    seed=spec.seed,
-                    spawn_key=(int(key[:16], 16),),
-                )
-            )
-    return tasks
+    return list(iter_tasks(spec))

@@ -49,6 +49,7 @@ def test_sigkill_then_resume(executor, on_path, sub_env, write_spec, tmp_path) -
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "cogattn", "run", str(path), "--out", str(out)]
     cmd += ["--executor", executor, "--n-workers", "2", "--quiet"]
+    cmd += ["--module", "mc_halfnormal"]
     proc = subprocess.Popen(
         cmd,
         env=sub_env,

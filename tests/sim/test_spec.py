@@ -81,7 +81,10 @@ def test_identity_ignores_how_it_runs(on_path) -> None:
             {"executor": "serial", "scheduler": "tcp://h:1"},
             r"^scheduler: only used by executor 'dask'",
         ),
-        ({"experiment": "nope"}, r"^experiment: unknown experiment 'nope'; known "),
+        (
+            {"experiment": "nope"},
+            r"^module: 'mc_halfnormal' registers no experiment named 'nope'",
+        ),
         ({"module": "no_such_module_xyz"}, r"^module: cannot import "),
         (
             {"checks": [{"name": "a", "measured": "m", "expected": 1}]},
