@@ -75,6 +75,92 @@ def _leading(batch: int | tuple[int, ...] | None) -> tuple[int, ...]:
     )
 
 
+def _draw_setup(
+    n_items: Any,
+    dim: Any,
+    dim_name: str,
+    batch: int | tuple[int, ...] | None,
+    random_state: Any,
+    backend: str | ModuleType | None,
+    dtype: str,
+    *,
+    items_at_most_dim: bool = False,
+) -> tuple[int, int, tuple[int, ...], np.random.Generator, ModuleType, Any]:
+    """Check the arguments of a random draw of ``n_items`` vectors of size ``dim``.
+
+    Returns ``n_items``, ``dim``, the leading batch shape, the generator, the
+    backend module and its floating type. With ``items_at_most_dim`` the dimension
+    is checked first and ``n_items`` may not exceed it.
+    """
+    if items_at_most_dim:
+        dim = check_int(dim, dim_name, low=1)
+        n_items = check_int(n_items, "n_items", low=1, high=dim)
+    else:
+        n_items = check_int(n_items, "n_items", low=1)
+        dim = check_int(dim, dim_name, low=1)
+    lead = _leading(batch)
+    rng, module, dt = _resolve(random_state, backend, dtype)
+    return n_items, dim, lead, rng, module, dt
+
+
+def _check_key_value_pairs(
+    keys: Any, values: Any, items: str = "n_items"
+) -> tuple[ModuleType, Any, Any]:
+    """Check keys and values stored in pairs and bring them to one backend.
+
+    Parameters
+    ----------
+    keys : array of shape (..., n, d_k)
+        Keys, one per pair.
+    values : array of shape (..., n, d_v)
+        Values, one per pair; all axes but the last must match ``keys``.
+    items : str
+        Name of the pair axis in the error message.
+
+    Returns
+    -------
+    backend : module
+        The common backend.
+    keys, values : array
+        The checked arrays on ``backend``.
+
+    Raises
+    ------
+    ValidationError
+        When an array has fewer than 2 dimensions or the shapes disagree.
+    """
+    keys = check_array(keys, "keys", min_ndim=2)
+    values = check_array(values, "values", min_ndim=2)
+    if tuple(keys.shape[:-1]) != tuple(values.shape[:-1]):
+        raise ValidationError(
+            f"keys and values must agree on all axes but the last (..., {items}), "
+            f"got keys {tuple(keys.shape)} and values {tuple(values.shape)}"
+        )
+    backend = infer_backend(keys, values)
+    keys, values = check_arrays(backend, keys, values)
+    return backend, keys, values
+
+
+def _broadcast_matmul(
+    backend: ModuleType,
+    a: Any,
+    b: Any,
+    first: tuple[str, Any],
+    second: tuple[str, Any],
+) -> Any:
+    """Return ``a @ b``, with a clear error when the leading axes do not broadcast.
+
+    ``first`` and ``second`` are the (name, array) pairs the message speaks of.
+    """
+    try:
+        return backend.matmul(a, b)
+    except (ValueError, RuntimeError) as err:
+        raise ValidationError(
+            f"leading axes of {first[0]} {tuple(first[1].shape)} and {second[0]} "
+            f"{tuple(second[1].shape)} do not broadcast: {err}"
+        ) from None
+
+
 # ----------------------------------------------------------------------- stimuli
 def random_unit_keys(
     n_items: int,
@@ -107,10 +193,9 @@ def random_unit_keys(
     keys : array of shape batch + (n_items, d_k)
         Unit-norm rows: normalised standard-normal draws.
     """
-    n_items = check_int(n_items, "n_items", low=1)
-    d_k = check_int(d_k, "d_k", low=1)
-    lead = _leading(batch)
-    rng, module, dt = _resolve(random_state, backend, dtype)
+    n_items, d_k, lead, rng, module, dt = _draw_setup(
+        n_items, d_k, "d_k", batch, random_state, backend, dtype
+    )
     x = module.randn((*lead, n_items, d_k), rng, dtype=module.float64)
     x = x / module.maximum(module.norm(x, axis=-1, keepdims=True), _TINY)
     return module.astype(x, dt)
@@ -150,10 +235,9 @@ def random_binary_values(
     values : array of shape batch + (n_items, d_v)
         Entries in ``{-1/sqrt(d_v), +1/sqrt(d_v)}``.
     """
-    n_items = check_int(n_items, "n_items", low=1)
-    d_v = check_int(d_v, "d_v", low=1)
-    lead = _leading(batch)
-    rng, module, dt = _resolve(random_state, backend, dtype)
+    n_items, d_v, lead, rng, module, dt = _draw_setup(
+        n_items, d_v, "d_v", batch, random_state, backend, dtype
+    )
     x = module.randn((*lead, n_items, d_v), rng, dtype=module.float64)
     scale = 1.0 / np.sqrt(d_v)
     return module.astype(module.where(x >= 0, scale, -scale), dt)
@@ -194,10 +278,9 @@ def orthogonal_keys(
     keys : array of shape batch + (n_items, d_k)
         Orthonormal rows: ``keys @ keys.T`` is the identity.
     """
-    d_k = check_int(d_k, "d_k", low=1)
-    n_items = check_int(n_items, "n_items", low=1, high=d_k)
-    lead = _leading(batch)
-    rng, module, dt = _resolve(random_state, backend, dtype)
+    n_items, d_k, lead, rng, module, dt = _draw_setup(
+        n_items, d_k, "d_k", batch, random_state, backend, dtype, items_at_most_dim=True
+    )
     g = rng.standard_normal((*lead, d_k, n_items))
     q, r = np.linalg.qr(g)
     signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))
@@ -222,15 +305,7 @@ def store(keys: Any, values: Any) -> Any:
     memory : array of shape (..., d_v, d_k)
         ``values^T @ keys``, the state of linear attention after the pairs.
     """
-    keys = check_array(keys, "keys", min_ndim=2)
-    values = check_array(values, "values", min_ndim=2)
-    if tuple(keys.shape[:-1]) != tuple(values.shape[:-1]):
-        raise ValidationError(
-            "keys and values must agree on all axes but the last (..., n_items), got "
-            f"keys {tuple(keys.shape)} and values {tuple(values.shape)}"
-        )
-    backend = infer_backend(keys, values)
-    keys, values = check_arrays(backend, keys, values)
+    backend, keys, values = _check_key_value_pairs(keys, values)
     return backend.matmul(backend.transpose(values), keys)
 
 
@@ -268,13 +343,9 @@ def retrieve(memory: Any, queries: Any) -> Any:
     memory, queries = check_arrays(backend, memory, queries)
     single = queries.ndim == memory.ndim - 1
     q = queries[..., None, :] if single else queries
-    try:
-        out = backend.matmul(q, backend.transpose(memory))
-    except (ValueError, RuntimeError) as err:
-        raise ValidationError(
-            f"leading axes of memory {tuple(memory.shape)} and queries "
-            f"{tuple(queries.shape)} do not broadcast: {err}"
-        ) from None
+    out = _broadcast_matmul(
+        backend, q, backend.transpose(memory), ("memory", memory), ("queries", queries)
+    )
     return out[..., 0, :] if single else out
 
 
@@ -365,13 +436,13 @@ def cleanup(retrieved: Any, values: Any) -> Any:
     backend = infer_backend(retrieved, values)
     retrieved, values = check_arrays(backend, retrieved, values)
     unit = values / backend.maximum(backend.norm(values, axis=-1, keepdims=True), _TINY)
-    try:
-        sim = backend.matmul(retrieved, backend.transpose(unit))
-    except (ValueError, RuntimeError) as err:
-        raise ValidationError(
-            f"leading axes of retrieved {tuple(retrieved.shape)} and values "
-            f"{tuple(values.shape)} do not broadcast: {err}"
-        ) from None
+    sim = _broadcast_matmul(
+        backend,
+        retrieved,
+        backend.transpose(unit),
+        ("retrieved", retrieved),
+        ("values", values),
+    )
     return backend.argmax(sim, axis=-1)
 
 

@@ -32,6 +32,7 @@ import numpy as np
 from cogattn._core.backend import check_arrays, infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_array, check_positive
+from cogattn.workspace.hebbian import _check_key_value_pairs
 
 __all__ = [
     "capacity_from_curve",
@@ -244,15 +245,7 @@ def sign_recall_capacity(keys: Any, values: Any) -> Any:
     capacity : integer array of shape (...)
         In ``[0, n_max]``; ``n_max`` means "at least ``n_max``".
     """
-    keys = check_array(keys, "keys", min_ndim=2)
-    values = check_array(values, "values", min_ndim=2)
-    if tuple(keys.shape[:-1]) != tuple(values.shape[:-1]):
-        raise ValidationError(
-            "keys and values must agree on all axes but the last (..., n_max), got "
-            f"keys {tuple(keys.shape)} and values {tuple(values.shape)}"
-        )
-    backend = infer_backend(keys, values)
-    keys, values = check_arrays(backend, keys, values)
+    backend, keys, values = _check_key_value_pairs(keys, values, items="n_max")
     n_max = int(keys.shape[-2])
     gram = backend.matmul(keys, backend.transpose(keys))
     upper = backend.asarray(np.triu(np.ones((n_max, n_max))), dtype=keys.dtype)
