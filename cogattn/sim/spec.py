@@ -43,6 +43,7 @@ from typing import Any
 
 from cogattn._core.errors import SpecError
 from cogattn._core.validation import check_int, check_positive, validate_type
+from cogattn.sim.overrides import SETTABLE_FIELDS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,19 +57,7 @@ EXECUTORS = ("serial", "processes", "dask")
 #: Comparison operators a check may use instead of a tolerance.
 CHECK_OPS = ("<=", ">=", "==")
 
-_TOP_FIELDS = (
-    "experiment",
-    "module",
-    "description",
-    "seed",
-    "repetitions",
-    "executor",
-    "n_workers",
-    "scheduler",
-    "fixed",
-    "grid",
-    "checks",
-)
+_TOP_FIELDS = ("experiment", "module", *SETTABLE_FIELDS, "fixed", "grid", "checks")
 _CHECK_FIELDS = ("name", "measured", "expected", "atol", "rtol", "op")
 #: Names used by the result table itself; parameters may not take them.
 _RESERVED_PARAMS = ("key", "repetition")
