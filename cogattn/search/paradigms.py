@@ -308,13 +308,47 @@ def _turned(
     return patches, names
 
 
-def _intersection(
-    ppd: float, spec: ParadigmSpec, orientations: str
-) -> tuple[list[np.ndarray], list[str], list, dict]:
+def _letter_frame(ppd: float) -> tuple[float, float, int, float, float]:
+    """Geometry of a two-stroke letter (intersection, T vs L) 5.5 degrees wide.
+
+    Returns the letter's side and stroke width in pixels, the side of its square
+    patch, the patch centre and the patch coordinate of the letter's top and left
+    edges.
+    """
     size, width = 5.5 * ppd, 0.5 * ppd
     p = _patch_size(size)
     m = (p - 1) / 2
-    top, left = m - 0.5 * size, m - 0.5 * size
+    return size, width, p, m, m - 0.5 * size
+
+
+def _turned_letter_pair(
+    first: tuple[str, np.ndarray],
+    second: tuple[str, np.ndarray],
+    size: float,
+    orientations: str,
+    *,
+    easy_target: int,
+) -> tuple[list[np.ndarray], list[str], list, dict]:
+    """Four drawings of each of two letters, their extents and the two conditions.
+
+    Kinds 0-3 are the first letter's drawings, 4-7 the second's; every extent is a
+    ``size`` square. ``easy_target`` (0: the first letter, 1: the second) is the
+    target of the easy condition, among the other letter; the hard condition swaps
+    them. Each role is (target kinds, the target's upright kind, distractor kinds).
+    """
+    patches, names = _turned([first, second], orientations)
+    ext = [[size, size]] * 8
+    kinds = ((0, 1, 2, 3), (4, 5, 6, 7))
+    easy, hard = kinds[easy_target], kinds[1 - easy_target]
+    roles = {"easy": (easy, easy[0], hard), "hard": (hard, hard[0], easy)}
+    return patches, names, ext, roles
+
+
+def _intersection(
+    ppd: float, spec: ParadigmSpec, orientations: str
+) -> tuple[list[np.ndarray], list[str], list, dict]:
+    size, width, p, m, corner = _letter_frame(ppd)
+    top = left = corner
     y_high, y_low = top + 0.35 * size, top + 0.65 * size
     stem = rectangle_coverage((p, p), (m, m), size, width)
     cross = _draw(
@@ -333,20 +367,16 @@ def _intersection(
         ],
         spec,
     )
-    patches, names = _turned([("cross", cross), ("non_cross", non_cross)], orientations)
-    ext = [[size, size]] * 8
-    crosses, non_crosses = (0, 1, 2, 3), (4, 5, 6, 7)
-    roles = {"easy": (non_crosses, 4, crosses), "hard": (crosses, 0, non_crosses)}
-    return patches, names, ext, roles
+    return _turned_letter_pair(
+        ("cross", cross), ("non_cross", non_cross), size, orientations, easy_target=1
+    )
 
 
 def _t_vs_l(
     ppd: float, spec: ParadigmSpec, orientations: str
 ) -> tuple[list[np.ndarray], list[str], list, dict]:
-    size, width = 5.5 * ppd, 0.5 * ppd
-    p = _patch_size(size)
-    m = (p - 1) / 2
-    top, left = m - 0.5 * size, m - 0.5 * size
+    size, width, p, m, corner = _letter_frame(ppd)
+    top = left = corner
     letter_t = _draw(
         [
             rectangle_coverage((p, p), (top + 0.5 * width, m), size, width, 90.0),
@@ -363,11 +393,9 @@ def _t_vs_l(
         ],
         spec,
     )
-    patches, names = _turned([("T", letter_t), ("L", letter_l)], orientations)
-    ext = [[size, size]] * 8
-    t_kinds, l_kinds = (0, 1, 2, 3), (4, 5, 6, 7)
-    roles = {"easy": (t_kinds, 0, l_kinds), "hard": (l_kinds, 4, t_kinds)}
-    return patches, names, ext, roles
+    return _turned_letter_pair(
+        ("T", letter_t), ("L", letter_l), size, orientations, easy_target=0
+    )
 
 
 def _bars(
