@@ -824,6 +824,8 @@ def load_results(run_dir: str | os.PathLike, *, verify: bool = False) -> Results
         try:
             _integrity(conn, ledger)
             meta = _meta(conn)
+            if not meta:  # spec.toml is written only after the meta table
+                raise _damaged(ledger, RuntimeError("its tables are gone"))
             stored = meta.get("spec_hash")
             if stored is not None and stored != spec.identity_hash:
                 raise StoreError(
