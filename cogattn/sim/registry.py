@@ -119,7 +119,11 @@ def get_experiment(name: str, module: str | None = None) -> type:
                 raise SpecError(
                     f"module: cannot import {target!r} for experiment {name!r}: {err}"
                 ) from None
-    if name not in _REGISTRY and module is not None:
+    registered = _REGISTRY.get(name)
+    origin = getattr(registered, "__module__", "") or ""
+    if module is not None and (
+        registered is None or not (origin == module or origin.startswith(module + "."))
+    ):
         hint = (
             f"; {name!r} is shipped with cogattn: leave 'module' out"
             if name in _builtin_names()

@@ -248,8 +248,8 @@ def write_report(run_dir: str | os.PathLike) -> ReportSummary:
     out_dir = results.run_dir / "report"
     out_dir.mkdir(exist_ok=True)
     error = None
+    cls = _resolve_experiment(spec.experiment, spec.module)  # SpecError: bad input
     try:
-        cls = _resolve_experiment(spec.experiment, spec.module)
         content = cls.report(results)
         if not isinstance(content, ReportContent):
             raise TypeError(
