@@ -144,6 +144,7 @@ def _processes(
 
     source = iter(tasks)
     suspects: deque[Task] = deque()  # in flight when a worker died
+    retry: deque[Task] = deque()  # refused by a broken pool, never started
     limit = n_workers * IN_FLIGHT_PER_WORKER
     pool: ProcessPoolExecutor | None = None
     size = 0
@@ -170,14 +171,24 @@ def _processes(
                 if pool is not None:
                     pool.shutdown(wait=True)
                 pool, size = new_pool(n_workers), n_workers
-            for task in itertools.islice(source, limit - len(inflight)):
-                inflight[submit(pool, task)] = task
-            if not inflight:
+            broken = False
+            while len(inflight) < limit:
+                task = retry.popleft() if retry else next(source, None)
+                if task is None:
+                    break
+                try:
+                    inflight[submit(pool, task)] = task
+                except BrokenProcessPool:  # a worker died since the last wait
+                    retry.appendleft(task)
+                    broken = True
+                    break
+            if not inflight and not broken:
                 pool.shutdown(wait=True)
                 pool = None
                 break
-            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            broken = False
+            done = set()
+            if not broken:
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
             for future in done:
                 task = inflight.pop(future)
                 try:
