@@ -1,14 +1,24 @@
 """RidgeCV: cogattn (numpy backend) against himalaya's RidgeCV, same data and folds.
 
-Case: n=3000 samples, p=400 features, 20,000 targets, 10 alphas logspace(-2, 7),
-5 contiguous folds, float32, R^2 scoring, one alpha per target. Prints the standard
-line ``name  cogattn_s  anchor_s  ratio  max_abs_diff`` and then: fraction of targets
-with the same chosen alpha, max relative coefficient difference, extra peak memory
-during ``fit`` as a multiple of the size of Y (tracemalloc, fresh subprocess per
-method), and cogattn's achieved FLOP/s against a float32 matmul measured here.
+Two cases, both n=3000 samples, p=400 features, 20,000 targets, 5 contiguous folds,
+float32, R^2 scoring, one alpha per target:
 
-    python benchmarks/bench_ridge.py            # full case (several minutes)
-    python benchmarks/bench_ridge.py --small    # a few seconds
+- ``iid``: independent Gaussian features, 10 alphas logspace(-2, 7), intercept;
+- ``collinear``: features with a decaying spectrum (singular values ``k^-1``, so the
+  Gram's condition number is 1.6e5, as with DNN features), signal-to-noise from 0.01
+  to 10 across targets, 10 alphas logspace(-1, 6), no intercept.
+
+Timing follows ``benchmarks/_timing.py`` (warm, interleaved, median and minimum, load
+average and threads). Agreement is checked against the same cross-validation in
+float64 (cogattn's float64 path, which the reference tests hold to himalaya and to a
+fold-by-fold implementation): the fraction of targets with the same alpha (target
+>= 0.999) and the largest relative coefficient difference where alphas agree (target
+<= 1e-4). Then extra peak memory during ``fit`` as a multiple of the size of Y
+(tracemalloc, fresh subprocess per method) and cogattn's achieved FLOP/s.
+
+    python benchmarks/bench_ridge.py                     # both cases (many minutes)
+    python benchmarks/bench_ridge.py --case collinear    # one case
+    python benchmarks/bench_ridge.py --small             # a few seconds
 """
 
 from __future__ import annotations
@@ -21,9 +31,15 @@ import time
 import warnings
 
 import numpy as np
+from _timing import compare, environment, header, row
 
 ALPHAS = np.logspace(-2, 7, 10)
 N_FOLDS = 5
+#: case name -> (alphas, fit_intercept)
+CASES = {
+    "iid": (np.logspace(-2, 7, 10), True),
+    "collinear": (np.logspace(-1, 6, 10), False),
+}
 
 
 def make_data(n: int, p: int, t: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -42,15 +58,42 @@ def make_data(n: int, p: int, t: int, seed: int = 0) -> tuple[np.ndarray, np.nda
     return X, Y
 
 
-def fit_cogattn(X, Y):
+def make_collinear(
+    n: int, p: int, t: int, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Collinear float32 features (singular values ``k^-1``), SNR 0.01 to 10."""
+    rng = np.random.default_rng(seed)
+    rot, _ = np.linalg.qr(rng.standard_normal((p, p)))
+    X = (rng.standard_normal((n, p)) * np.arange(1, p + 1) ** -1.0) @ rot
+    X /= X.std(axis=0)
+    Y = np.empty((n, t), dtype=np.float32)
+    snr = np.logspace(-2, 1, t)
+    rng.shuffle(snr)
+    step = 2000
+    for start in range(0, t, step):
+        sl = slice(start, min(start + step, t))
+        k = sl.stop - sl.start
+        S = X @ rng.standard_normal((p, k))
+        S /= S.std(axis=0)
+        Y[:, sl] = S * np.sqrt(snr[sl]) + rng.standard_normal((n, k))
+    return X.astype(np.float32), Y
+
+
+def fit_cogattn(X, Y, alphas=ALPHAS, fit_intercept=True):
     from cogattn.encoders.ridge import RidgeCV
 
-    model = RidgeCV(alphas=ALPHAS, cv=N_FOLDS, score_func="r2", backend="numpy")
+    model = RidgeCV(
+        alphas=alphas,
+        cv=N_FOLDS,
+        score_func="r2",
+        fit_intercept=fit_intercept,
+        backend="numpy",
+    )
     model.fit(X, Y)
     return model.best_alphas_, model.coef_
 
 
-def fit_himalaya(X, Y):
+def fit_himalaya(X, Y, alphas=ALPHAS, fit_intercept=True):
     from himalaya.backend import set_backend
     from himalaya.ridge import RidgeCV
     from himalaya.scoring import r2_score
@@ -58,15 +101,25 @@ def fit_himalaya(X, Y):
 
     set_backend("numpy")
     model = RidgeCV(
-        alphas=ALPHAS,
+        alphas=alphas,
         cv=KFold(N_FOLDS),
-        fit_intercept=True,
+        fit_intercept=fit_intercept,
         solver_params={"score_func": r2_score},
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         model.fit(X, Y)
-    return model.best_alphas_, model.coef_.T
+    return np.asarray(model.best_alphas_, dtype=np.float64), model.coef_.T
+
+
+def agreement(result, ref) -> tuple[float, float]:
+    """Fraction of targets with the same alpha as ``ref``, max rel. coef difference."""
+    (a, c), (a_ref, c_ref) = result, ref
+    same = np.isclose(np.asarray(a, dtype=np.float64), a_ref, rtol=1e-5)
+    c = np.asarray(c, dtype=np.float64)[same]
+    c_ref = np.asarray(c_ref, dtype=np.float64)[same]
+    rel = np.abs(c - c_ref).max(1) / np.maximum(np.abs(c_ref).max(1), 1e-30)
+    return float(same.mean()), float(rel.max()) if rel.size else 0.0
 
 
 METHODS = {"cogattn": fit_cogattn, "himalaya": fit_himalaya}
@@ -127,7 +180,8 @@ def measure_memory(method: str, n: int, p: int, t: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="n=600, p=60, t=2000")
-    parser.add_argument("--repeat", type=int, default=1, help="timed runs per method")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per method")
+    parser.add_argument("--case", choices=sorted(CASES), help="one case only")
     parser.add_argument("--no-memory", action="store_true", help="skip memory runs")
     parser.add_argument("--memory-worker", choices=sorted(METHODS))
     parser.add_argument("--shape", type=int, nargs=3, metavar=("N", "P", "T"))
@@ -136,44 +190,42 @@ def main() -> None:
     if args.memory_worker:
         memory_worker(args.memory_worker, n, p, t)
         return
-    X, Y = make_data(n, p, t)
-    fit_cogattn(X[:100], Y[:100, :10])  # warm imports
-    times = {m: [] for m in METHODS}
-    results = {}
-    for _ in range(args.repeat):
-        for method, func in METHODS.items():
-            t0 = time.perf_counter()
-            results[method] = func(X, Y)
-            times[method].append(time.perf_counter() - t0)
-    med = {m: float(np.median(v)) for m, v in times.items()}
-    (a_c, c_c), (a_h, c_h) = results["cogattn"], results["himalaya"]
-    a_h = np.asarray(a_h, dtype=np.float64)
-    same = np.isclose(a_c, a_h, rtol=1e-5)
-    diff = np.abs(c_c[same] - c_h[same])
-    rel = diff.max(1) / np.maximum(np.abs(c_h[same]).max(1), 1e-30)
-    name = f"RidgeCV n={n} p={p} t={t} alphas={len(ALPHAS)} folds={N_FOLDS} float32"
-    print("name  cogattn_s  anchor_s  ratio  max_abs_diff")
-    print(
-        f"{name}  {med['cogattn']:.3f}  {med['himalaya']:.3f}  "
-        f"{med['himalaya'] / med['cogattn']:.2f}  {diff.max():.3e}"
-    )
-    print(f"runs (s): cogattn {times['cogattn']}, himalaya {times['himalaya']}")
-    print(f"same alpha: {same.mean():.5f} of {t} targets (target >= 0.999)")
-    print(f"max relative coef difference (same-alpha targets): {rel.max():.3e}")
-    differ = np.flatnonzero(~same)
-    if differ.size:
-        # arbiter: the same CV in float64 (validated against himalaya in float64)
-        a_64, _ = fit_cogattn(X.astype(np.float64), Y[:, differ].astype(np.float64))
-        print(
-            f"targets with different alphas: {differ.size}; the float64 solution "
-            f"agrees with cogattn on {int(np.isclose(a_64, a_c[differ]).sum())}, "
-            f"with himalaya on {int(np.isclose(a_64, a_h[differ]).sum())}"
+    print(environment())
+    print(header())
+    cases = [args.case] if args.case else list(CASES)
+    for case in cases:
+        alphas, intercept = CASES[case]
+        X, Y = (make_collinear if case == "collinear" else make_data)(n, p, t)
+        kw = {"alphas": alphas, "fit_intercept": intercept}
+        comp = compare(
+            lambda X=X, Y=Y, kw=kw: fit_cogattn(X, Y, **kw),
+            lambda X=X, Y=Y, kw=kw: fit_himalaya(X, Y, **kw),
+            repeat=args.repeat,
         )
+        # the arbiter: the same cross-validation in float64
+        ref = fit_cogattn(X.astype(np.float64), Y.astype(np.float64), **kw)
+        same_c, rel_c = agreement(comp.out_a, ref)
+        same_h, rel_h = agreement(comp.out_b, ref)
+        name = f"RidgeCV {case} n={n} p={p} t={t} float32"
+        print(
+            row(
+                name,
+                comp,
+                f"vs float64: same alpha cogattn {same_c:.5f} himalaya {same_h:.5f}; "
+                f"max rel coef cogattn {rel_c:.2e} himalaya {rel_h:.2e}",
+                note=f"{len(alphas)} alphas logspace({np.log10(alphas[0]):g}, "
+                f"{np.log10(alphas[-1]):g}), {N_FOLDS} folds, "
+                f"intercept={intercept}",
+            ),
+            flush=True,
+        )
+    med = {"cogattn": comp.median_a}
     flops = flop_count(n, p, t)
     peak = matmul_peak(p)
     achieved = flops / med["cogattn"]
     print(
-        f"cogattn: {flops / 1e9:.1f} GFLOP, {achieved / 1e9:.1f} GFLOP/s = "
+        f"cogattn ({cases[-1]} case): {flops / 1e9:.1f} GFLOP, "
+        f"{achieved / 1e9:.1f} GFLOP/s = "
         f"{achieved / peak:.0%} of the measured float32 matmul peak "
         f"({peak / 1e9:.1f} GFLOP/s)"
     )

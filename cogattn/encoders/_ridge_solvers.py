@@ -5,8 +5,11 @@ form ``F`` is the (centred) design ``X`` and q = n_features. In the kernel form
 (n_features > n_samples) ``F = U sqrt(lam)`` from the eigendecomposition of the linear
 kernel ``K = X X^T = U lam U^T``: ``F F^T = K``, q <= n_samples, and a ridge
 solution ``g`` for ``F`` maps back to ``X`` through ``b = W g`` with
-``W = X^T U / sqrt(lam)``. Every ridge fit on a subset of samples lives in that
-basis, so both forms give the same coefficients.
+``W = X^T U / sqrt(lam)``. Either way ``F`` is then rotated (in float64) into the
+eigenbasis ``V`` of its Gram, ``F <- F V`` and ``W <- W V`` (``W = V`` in the primal
+form), so ``F^T F = diag(s)`` and each column keeps its own scale when cast to
+float32. Every ridge fit on a subset of samples lives in that basis, so both forms
+give the same coefficients.
 
 Cross-validation never forms predictions sample by sample. For a test fold ``f``
 and its training set ``S`` (centred with the training means ``mx``, ``my``):
@@ -64,12 +67,11 @@ class Design:
         The same in float64, for Gram matrices.
     x_mean : array of shape (n_features,)
         Column means of ``X`` (zeros without intercept), float64.
-    W : array of shape (n_features, q) or None
-        Map from working coefficients to coefficients of ``X`` (kernel form).
+    W : array of shape (n_features, q)
+        Map from working coefficients to coefficients of ``X``, compute dtype.
     s : array of shape (q,)
-        Eigenvalues of ``F^T F`` (float64, clipped at 0).
-    V : array of shape (q, q)
-        Eigenvectors of ``F^T F`` in the compute dtype.
+        Eigenvalues of ``F^T F`` (float64, clipped at 0); ``F`` is expressed in
+        their eigenbasis, so ``F^T F = diag(s)``.
     form : str
         ``"primal"`` or ``"kernel"``.
     """
@@ -79,7 +81,6 @@ class Design:
     x_mean: Any
     W: Any
     s: Any
-    V: Any
     form: str
 
 
@@ -158,14 +159,20 @@ def prepare_design(
         F64 = Xc
     s, V = eigh_small(xp.matmul(xp.transpose(F64), F64), xp)
     s = xp.clip(s, 0.0, None)
+    # Work in the eigenbasis of F^T F (rotated in float64, before any cast): column
+    # k of F V has norm sqrt(s_k), so rounding in the compute dtype stays relative
+    # to each direction's own scale. In the original basis a float32 product
+    # F^T Y carries an error of eps * ||F|| ||Y|| into every direction, which the
+    # factor 1 / (s_k + alpha) magnifies on collinear features.
+    F64 = xp.matmul(F64, V)
+    W = V if W is None else xp.matmul(W, V)
     cdt = _cdtype(xp, dtype)
     return Design(
         F=xp.astype(F64, cdt),
         F64=F64,
         x_mean=x_mean,
-        W=None if W is None else xp.astype(W, cdt),
+        W=xp.astype(W, cdt),
         s=s,
-        V=xp.astype(V, cdt),
         form=form,
     )
 
@@ -472,10 +479,5 @@ def refit_batch(design: Design, FtY: Any, alphas_t: Any, xp: ModuleType) -> Any:
     coef : array of shape (n_features, n_batch)
         Coefficients of the (uncentred) features ``X``, compute dtype.
     """
-    V = design.V
     scale = 1.0 / (design.s[:, None] + alphas_t[None, :])
-    inner = xp.astype(scale, V.dtype) * xp.matmul(xp.transpose(V), FtY)
-    coef = xp.matmul(V, inner)
-    if design.W is not None:
-        coef = xp.matmul(design.W, coef)
-    return coef
+    return xp.matmul(design.W, xp.astype(scale, FtY.dtype) * FtY)
