@@ -239,8 +239,10 @@ def random_binary_values(
         n_items, d_v, "d_v", batch, random_state, backend, dtype
     )
     x = module.randn((*lead, n_items, d_v), rng, dtype=module.float64)
-    scale = 1.0 / np.sqrt(d_v)
-    return module.astype(module.where(x >= 0, scale, -scale), dt)
+    # +-1 in float64 first: torch.where of two Python floats would round the scale to
+    # torch's default float32
+    sign = module.astype(x >= 0, module.float64) * 2.0 - 1.0
+    return module.astype(sign * (1.0 / np.sqrt(d_v)), dt)
 
 
 def orthogonal_keys(

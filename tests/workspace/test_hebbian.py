@@ -125,6 +125,20 @@ def test_numpy_and_torch_agree_on_the_same_seed():
         np.testing.assert_allclose(_np(a), _np(b), rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("d_v", [8, 100, 128])
+def test_binary_values_are_float64_exact_on_every_backend(d_v):
+    # 1/sqrt(d_v) is not a float32 number for these d_v: no backend may round it
+    scale = 1.0 / np.sqrt(d_v)
+    out = {
+        name: _np(random_binary_values(6, d_v, batch=3, random_state=4, backend=name))
+        for name in ("numpy", "torch")
+    }
+    for values in out.values():
+        assert values.dtype == np.float64
+        assert set(np.unique(values).tolist()) == {-scale, scale}
+    np.testing.assert_array_equal(out["numpy"], out["torch"])
+
+
 def test_backend_kind_follows_input(backend_name, rng):
     keys = random_unit_keys(10, 16, batch=2, random_state=rng, backend=backend_name)
     values = random_binary_values(
