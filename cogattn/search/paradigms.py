@@ -5,23 +5,23 @@ Wolfe & Kreiman (2021, NeurIPS, "Visual Search Asymmetry: Deep Nets and Humans S
 Similar Inherent Biases"). Each paradigm has two conditions, named by how hard they
 are for humans: ``"easy"`` and ``"hard"``.
 
-================================  =====================================  ==========
-paradigm                          easy / hard (target among distractors)  set sizes
-================================  =====================================  ==========
-``curvature``                     curved among straight / straight among  8, 16, 32
-                                  curved
-``lighting``                      top-bright among bottom-bright / left-  1, 6, 12
-                                  bright among right-bright discs
-``intersection``                  non-cross among crosses / cross among   3, 6, 9
-                                  non-crosses (each item in one of four
-                                  orientations)
-``t_vs_l``                        T among Ls / L among Ts (each item in   3, 6, 9
-                                  one of four orientations)
-``orientation_homogeneous``       20 deg tilted among vertical / vertical  1, 4, 8, 12
-                                  among 20 deg tilted
-``orientation_heterogeneous``     vertical among mixed / 20 deg among     1, 4, 8, 12
-                                  mixed (+-40, +-60, +-80 deg)
-================================  =====================================  ==========
+=============================  ========================================  ===========
+paradigm                       easy / hard (target among distractors)    set sizes
+=============================  ========================================  ===========
+``curvature``                  curved among straight / straight among    8, 16, 32
+                               curved
+``lighting``                   top-bright among bottom-bright / left-    1, 6, 12
+                               bright among right-bright discs
+``intersection``               non-cross among crosses / cross among     3, 6, 9
+                               non-crosses (each item in one of four
+                               orientations)
+``t_vs_l``                     T among Ls / L among Ts (each item in     3, 6, 9
+                               one of four orientations)
+``orientation_homogeneous``    20 deg tilted among vertical / vertical   1, 4, 8, 12
+                               among 20 deg tilted
+``orientation_heterogeneous``  vertical among mixed / 20 deg among       1, 4, 8, 12
+                               mixed (+-40, +-60, +-80 deg)
+=============================  ========================================  ===========
 
 Drawing choices (not fixed by the published table; chosen here and kept constant):
 
