@@ -45,6 +45,7 @@
 
 # %%
 import importlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -180,15 +181,12 @@ print(f"... {len(task_table)} tasks, {task_table['key'].nunique()} distinct keys
 # tasks by hand.
 
 # %%
+my_spec = {"experiment": "hebbian_memory", "executor": "serial"}
 # >>> blank
-my_spec = {
-    "experiment": "hebbian_memory",
-    "seed": 11,
-    "repetitions": 3,
-    "executor": "serial",
-    "fixed": {"d_v": 64, "backend": "numpy"},
-    "grid": {"d_k": [32, 128], "load": [0.5, 1.0, 2.0]},
-}
+my_spec["seed"] = 11
+my_spec["repetitions"] = 3
+my_spec["fixed"] = {"d_v": 64, "backend": "numpy"}
+my_spec["grid"] = {"d_k": [32, 128], "load": [0.5, 1.0, 2.0]}
 # <<< blank
 n_tasks_by_hand = 2 * 3 * 3  # blank
 
@@ -345,8 +343,11 @@ print("all passed:", rewritten.report.all_passed)
 #
 # `cogattn run SPEC --set key=value` changes a field or a parameter without editing
 # the file (values are TOML literals). Overrides of parameters, seed or repetitions
-# change what the tasks compute, hence the spec's identity: the run goes to a new
-# folder, and the runner refuses to mix it into the folder of the unchanged spec.
+# change the spec's identity hash, and with it the default run folder. A run folder
+# accepts a changed spec only when the change keeps every task it holds: another
+# executor, workers, description or checks, or a grid that only grows (new values,
+# more repetitions). Anything else, here fewer repetitions, is refused with a one-line
+# error before anything is written (exit code 2).
 
 # %%
 code_refused = cogattn_cli("run", spec_file.name, "--set", "repetitions=1",
@@ -371,13 +372,13 @@ print("and the same numbers:", override.table.loc[shared, outputs].equals(
 
 # %% [markdown]
 # **Exercise 2 — what does a grown grid re-use?** A colleague grows the reference spec:
-# `load` gains the value 8.0 and `repetitions` goes from 2 to 3. Using `task_key`
+# `load` gains the value 4.0 and `repetitions` goes from 2 to 3. Using `task_key`
 # (or `make_tasks` on the grown spec), find how many of the grown spec's tasks have a
 # key that the reference run already computed (`reference.table.index`).
 
 # %%
 grown = load_spec(spec_file).to_dict()
-grown["grid"]["load"] = [*grown["grid"]["load"], 8.0]
+grown["grid"]["load"] = [*grown["grid"]["load"], 4.0]
 grown["repetitions"] = 3
 grown_keys = {t.key for t in make_tasks(load_spec(grown))}  # blank
 n_reused = len(grown_keys & set(reference.table.index))  # blank
@@ -393,9 +394,20 @@ print(f"grown spec: {load_spec(grown).n_tasks} tasks, {n_reused} already compute
 
 # %% [markdown]
 # The keys and seeds of those 40 tasks are the same in the grown spec, so their numbers
-# are too: they need not be computed again. Which changes of a spec a run folder
-# accepts is the runner's rule; the refusal printed in section 5 names them.
-#
+# are too, and the runner does not compute them again: a grown spec may run in the
+# folder of the original. We grow a copy of the reference folder.
+
+# %%
+shutil.copytree(work / "reference", work / "grown")
+grown_run = run(grown, out=work / "grown", verbose=False)
+print(grown_run)
+old_keys = reference.table.index
+unchanged = grown_run.table.loc[old_keys, "elapsed_s"].equals(
+    reference.table["elapsed_s"])
+print(f"the {len(old_keys)} old tasks kept their measured run times (not rerun): "
+      f"{unchanged}; {len(grown_run.table) - len(old_keys)} new tasks were run")
+
+# %% [markdown]
 # ## 6. The same spec on a Dask cluster
 #
 # `--executor dask --n-workers 2` starts a `LocalCluster` of two single-threaded worker
@@ -535,8 +547,8 @@ print(f"lab run time: {time.perf_counter() - t_start:.1f} s")
 #   depend on the executor, the order of completion, interruptions, or the grid around
 #   the task.
 # - A run folder is a ledger of finished tasks: kill the run at any moment and the
-#   same command resumes it; checks and executors can change between runs, the
-#   parameters cannot.
+#   same command resumes it; checks and executors can change between runs, and a
+#   grid can grow in place; any other change of parameters needs a new folder.
 # - Checks turn a report into a test; their tolerances must match the sampling error
 #   of the run.
 # - User experiments live in importable modules, because workers are other processes.
