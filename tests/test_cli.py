@@ -297,3 +297,81 @@ def test_run_help_explains_set(capsys) -> None:
     text = " ".join(capsys.readouterr().out.split())
     assert "--set KEY=VALUE" in text and "--set 'd_k=[16,32]'" in text
     assert "change the spec's identity" in text
+
+
+def _ran(tmp_path: Path, out: Path, **changes) -> None:
+    args = ["run", str(_spec(tmp_path, **changes)), "--out", str(out), "--quiet"]
+    assert main([*args, *MOD]) in (0, 1)
+
+
+def test_report_of_an_incomplete_run_exits_1(on_path, tmp_path, capsys) -> None:
+    import sqlite3
+
+    out = tmp_path / "run"
+    _ran(tmp_path, out, repetitions=3)
+    with sqlite3.connect(out / "ledger.sqlite") as conn:  # as if killed early
+        conn.execute("DELETE FROM tasks WHERE repetition = 2")
+    capsys.readouterr()
+    assert main(["report", str(out), *MOD]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[1].startswith("INCOMPLETE: 4 of 6 tasks done, 0 failed, 2 pending")
+    assert printed[2].startswith("PASS closed form")  # the checks alone would pass
+    assert "**INCOMPLETE: 4 of 6" in (out / "report" / "report.md").read_text()
+    assert main(["show", str(out)]) == 0
+    assert "INCOMPLETE: 4 of 6" in capsys.readouterr().out
+
+
+def test_show_names_the_executor_that_ran(on_path, tmp_path, capsys) -> None:
+    out = tmp_path / "run"
+    args = ["run", str(_spec(tmp_path)), "--out", str(out), "--quiet"]
+    assert main([*args, "--executor", "processes", *MOD]) == 0
+    capsys.readouterr()
+    assert main(["show", str(out)]) == 0
+    assert "executor: processes  identity" in capsys.readouterr().out
+    assert "executor: processes," in (out / "report" / "report.md").read_text()
+
+
+def test_show_into_a_closed_pipe(on_path, tmp_path) -> None:
+    flag = tmp_path / "flag"
+    flag.touch()
+    out = tmp_path / "run"
+    _ran(  # 150 failed tasks: a long traceback listing
+        tmp_path,
+        out,
+        repetitions=150,
+        fixed={"sleep": 0.0, "fail_if_exists": str(flag), "fail_n": 400},
+        grid={"n_samples": [400]},
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cogattn", "show", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    assert proc.stdout.readline().startswith(b"run: ")
+    proc.stdout.close()  # as 'head -1' does
+    err = proc.stderr.read()
+    assert proc.wait() == 0, err
+    assert err == b""
+
+
+def test_progress_lines_when_not_a_terminal(tmp_path) -> None:
+    env = {**_env(), "COGATTN_PROGRESS_INTERVAL": "0"}
+    args = ["run", str(_spec(tmp_path)), "--out", str(tmp_path / "r"), *MOD]
+    done = subprocess.run(
+        [sys.executable, "-m", "cogattn", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("mc_halfnormal: 1/2 tasks run (0 failed), ")
+    assert lines[1].startswith("mc_halfnormal: 2/2 tasks run (0 failed), ")
+    quiet = subprocess.run(
+        [sys.executable, "-m", "cogattn", *args, "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert quiet.returncode == 0 and quiet.stderr == ""
