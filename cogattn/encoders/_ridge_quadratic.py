@@ -17,11 +17,21 @@ import numpy as np
 
 from cogattn.encoders._ridge_linalg import column_sumsq, eigh_small, single_blas_thread
 
-__all__ = ["eigen_clusters", "quadratic_form", "quadratic_parts"]
+__all__ = ["cluster_rtol", "eigen_clusters", "quadratic_form", "quadratic_parts"]
 
 
-#: eigenvalues closer than this fraction of the largest share a cluster
+#: eigenvalues closer than this fraction of the largest share a cluster (float64)
 _CLUSTER_RTOL = 1e-6
+#: the same with a float32 compute dtype: the cross-cluster rounding error bound
+#: ``eps64 / rtol`` (2.2e-8) stays below float32's unit roundoff (6e-8), and the
+#: close eigenvalues at the bottom of a decaying spectrum (collinear features) stay
+#: out of the direct form, whose cost grows with the square of a cluster's size
+_CLUSTER_RTOL_F32 = 1e-8
+
+
+def cluster_rtol(dtype: Any) -> float:
+    """Cluster tolerance for a compute dtype (float32 or float64)."""
+    return _CLUSTER_RTOL_F32 if np.dtype(dtype) == np.float32 else _CLUSTER_RTOL
 
 
 def eigen_clusters(s: np.ndarray, rtol: float = _CLUSTER_RTOL) -> list[slice]:
@@ -48,7 +58,7 @@ def eigen_clusters(s: np.ndarray, rtol: float = _CLUSTER_RTOL) -> list[slice]:
 
 
 def quadratic_parts(
-    A: Any, s: Any, xp: ModuleType
+    A: Any, s: Any, xp: ModuleType, rtol: float = _CLUSTER_RTOL
 ) -> tuple[Any, Any, list[tuple[slice, Any, bool]]]:
     """Alpha-free pieces of ``Q(alpha) = b^T D M D b`` (``M = A^T A``, ``D = diag(d)``).
 
@@ -60,7 +70,19 @@ def quadratic_parts(
     the diagonal ``M_ii`` of one-element clusters, and a factor ``R_c`` of
     ``M_cc`` for larger ones. The cross-cluster part is float64: its rounding
     error relative to ``|b| |M| |b| d^2`` is at most
-    ``eps64 (s_max + alpha) / gap`` with ``gap >= _CLUSTER_RTOL s_max``.
+    ``eps64 (s_max + alpha) / gap`` with ``gap >= rtol s_max``.
+
+    Parameters
+    ----------
+    A : array of shape (n_test, q)
+        Test design in the training eigenbasis (float64).
+    s : array of shape (q,)
+        Ascending training eigenvalues (float64).
+    xp : module
+        Backend.
+    rtol : float
+        Cluster tolerance of :func:`eigen_clusters` (``_CLUSTER_RTOL`` for a
+        float64 compute dtype, ``_CLUSTER_RTOL_F32`` for float32).
 
     Returns
     -------
@@ -73,7 +95,7 @@ def quadratic_parts(
     """
     q = A.shape[1]
     M = xp.matmul(xp.transpose(A), A)
-    clusters = eigen_clusters(xp.to_numpy(s))
+    clusters = eigen_clusters(xp.to_numpy(s), rtol)
     ids = np.repeat(np.arange(len(clusters)), [c.stop - c.start for c in clusters])
     same = xp.asarray(ids[:, None] == ids[None, :])
     gap = s[None, :] - s[:, None]

@@ -39,7 +39,11 @@ from typing import Any
 import numpy as np
 
 from cogattn.encoders._ridge_linalg import column_sumsq, eigh_small
-from cogattn.encoders._ridge_quadratic import quadratic_form, quadratic_parts
+from cogattn.encoders._ridge_quadratic import (
+    cluster_rtol,
+    quadratic_form,
+    quadratic_parts,
+)
 
 __all__ = [
     "Design",
@@ -221,6 +225,7 @@ def fold_statistics(
     G = xp.matmul(xp.transpose(F), F)
     fsum = xp.sum(F, axis=0)
     alphas_b = xp.asarray(alphas, dtype=xp.float64)
+    rtol = cluster_rtol(np.float32 if cdt == xp.float32 else np.float64)
     out = []
     for train, test in folds:
         complement = train.size + test.size == n and np.union1d(train, test).size == n
@@ -246,7 +251,7 @@ def fold_statistics(
         a = xp.sum(A, axis=0)
         Vt = xp.transpose(V)
         vmx = xp.matmul(Vt, mx)
-        N, m_single, blocks = quadratic_parts(A, s, xp)
+        N, m_single, blocks = quadratic_parts(A, s, xp, rtol)
         dmat = 1.0 / (s[None, :] + alphas_b[:, None])
         ones = xp.ones((1, n_f), dtype=cdt)
         out.append(

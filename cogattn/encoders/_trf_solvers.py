@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.validation import is_tensor
-from cogattn.encoders.lags import lagged_cross, lagged_gram, row_range
+from cogattn.encoders.lags import _lagged_cross_np, _lagged_gram_np, _row_range
 
 __all__ = [
     "LaggedStats",
@@ -103,19 +103,19 @@ def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
         return _trial_stats_torch(x, y, lags, edges)
     n_times, n_feat = x.shape
     xa = np.concatenate([x, np.ones((n_times, 1))], axis=1)
-    t0, t1 = row_range(n_times, lags, edges)
+    t0, t1 = _row_range(n_times, lags, edges)
     yr = y[t0:t1]
     # rows of lag a where the lagged input is inside the trial: [lo_a, hi_a)
     lo = np.maximum(t0, lags)
     hi = np.minimum(t1, n_times + lags)
     n_lags = lags.size
     cross = np.empty(((n_feat + 1) * n_lags, y.shape[1] + 1))
-    cross[: n_feat * n_lags, :-1] = lagged_cross(x, y, lags, edges)
+    cross[: n_feat * n_lags, :-1] = _lagged_cross_np(x, y, lags, edges)
     cross[n_feat * n_lags :, :-1] = _window_sums(y, lo, hi)  # lagged ones x y
     cross[: n_feat * n_lags, -1] = _window_sums(x, lo - lags, hi - lags).T.reshape(-1)
     cross[n_feat * n_lags :, -1] = hi - lo
     return LaggedStats(
-        gram=lagged_gram(xa, lags, edges),
+        gram=_lagged_gram_np(xa, lags, edges),
         cross=cross,
         y_sum=yr.sum(axis=0),
         y_sq=np.einsum("ij,ij->j", yr, yr),
@@ -136,7 +136,7 @@ def _trial_stats_torch(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedSt
     from cogattn.encoders import _lags_torch
 
     n_times = x.shape[0]
-    t0, t1 = row_range(n_times, lags, edges)
+    t0, t1 = _row_range(n_times, lags, edges)
     xa = _append_ones(x)
     yr = y[t0:t1]
     return LaggedStats(

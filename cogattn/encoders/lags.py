@@ -19,6 +19,8 @@ stay on their device and go to :mod:`cogattn.encoders._lags_torch`.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from cogattn._core.errors import ValidationError
@@ -98,7 +100,11 @@ def row_range(n_times: int, lags: np.ndarray, edges: str = "zero") -> tuple[int,
         First kept row and one past the last.
     """
     check_option(edges, EDGE_MODES, "edges")
-    lags = _check_lags(lags)
+    return _row_range(n_times, _check_lags(lags), edges)
+
+
+def _row_range(n_times: int, lags: np.ndarray, edges: str) -> tuple[int, int]:
+    """:func:`row_range` of checked lags and edges."""
     span = max(int(lags[-1]), 0) - min(int(lags[0]), 0)
     if n_times <= span:
         raise ValidationError(
@@ -150,7 +156,15 @@ def lagged_design(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.nd
 def _edge_tables(
     n_times: int, lags: np.ndarray, t0: int, t1: int
 ) -> tuple[np.ndarray, ...]:
-    """Head/tail strip lengths for every lag pair and correlation ranges."""
+    """Head/tail strip lengths for every lag pair and correlation ranges (cached)."""
+    return _edge_tables_cached(n_times, tuple(int(v) for v in lags), t0, t1)
+
+
+@functools.lru_cache(maxsize=16)
+def _edge_tables_cached(
+    n_times: int, lag_tuple: tuple[int, ...], t0: int, t1: int
+) -> tuple[np.ndarray, ...]:
+    lags = np.asarray(lag_tuple, dtype=np.int64)
     la = lags[:, None]
     lb = lags[None, :]
     d = la - lb
@@ -164,7 +178,10 @@ def _edge_tables(
     diffs = np.arange(d_min, -d_min + 1)
     s0 = np.maximum(0, diffs)
     s1 = np.minimum(n_times, n_times + diffs)
-    return kh.astype(np.int64), kt.astype(np.int64), diffs, s0, s1
+    out = (kh.astype(np.int64), kt.astype(np.int64), diffs, s0, s1)
+    for arr in out:
+        arr.flags.writeable = False
+    return out
 
 
 def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndarray:
@@ -199,16 +216,26 @@ def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndar
         from cogattn.encoders import _lags_torch
 
         return _lags_torch.lagged_gram(x.double(), _check_lags(lags), edges)
+    check_option(edges, EDGE_MODES, "edges")
+    return _lagged_gram_np(x, _check_lags(lags), edges)
+
+
+def _lagged_gram_np(x: np.ndarray, lags: np.ndarray, edges: str) -> np.ndarray:
+    """:func:`lagged_gram` of a checked 2-D numpy trial and checked lags."""
     from cogattn.encoders import _lags_numba
 
     x = np.ascontiguousarray(x, dtype=np.float64)
-    lags = _check_lags(lags)
-    n_times = x.shape[0]
-    t0, t1 = row_range(n_times, lags, edges)
+    n_times, n_feat = x.shape
+    t0, t1 = _row_range(n_times, lags, edges)
     kh, kt, diffs, s0, s1 = _edge_tables(n_times, lags, t0, t1)
-    corr = np.empty((diffs.size, x.shape[1], x.shape[1]))
-    for k, dd in enumerate(diffs):  # one BLAS product per lag difference
-        corr[k] = x[s0[k] - dd : s1[k] - dd].T @ x[s0[k] : s1[k]]
+    # corr[k, i, j] = sum_s x[s - d_k, i] x[s, j]: the zero-edge lagged cross
+    # product of x with itself at the lag differences, one blocked BLAS product
+    corr = (
+        _lagged_cross_np(x, x, diffs, "zero")
+        .reshape(n_feat, diffs.size, n_feat)
+        .transpose(1, 0, 2)
+    )
+    corr = np.ascontiguousarray(corr)
     k_max = int(max(kh.max(), kt.max(), 0))
     kernel = (
         _lags_numba.gram_from_correlations_parallel
@@ -252,6 +279,7 @@ def lagged_cross(
             f"x and y must have the same number of samples, got {x.shape[0]} and "
             f"{y.shape[0]}"
         )
+    check_option(edges, EDGE_MODES, "edges")
     lags = _check_lags(lags)
     if is_tensor(x) or is_tensor(y):
         import torch
@@ -262,8 +290,15 @@ def lagged_cross(
         x_t = torch.as_tensor(x, dtype=torch.float64, device=device)
         y_t = torch.as_tensor(y, dtype=torch.float64, device=device)
         return _lags_torch.lagged_cross(x_t, y_t, lags, edges)
+    return _lagged_cross_np(x, y, lags, edges)
+
+
+def _lagged_cross_np(
+    x: np.ndarray, y: np.ndarray, lags: np.ndarray, edges: str
+) -> np.ndarray:
+    """:func:`lagged_cross` of checked 2-D numpy trials and checked lags."""
     n_times, n_feat = x.shape
-    t0, t1 = row_range(n_times, lags, edges)
+    t0, t1 = _row_range(n_times, lags, edges)
     x = x.astype(np.float64, copy=False)
     y = y.astype(np.float64, copy=False)
     out = np.zeros((n_feat * lags.size, y.shape[1]))

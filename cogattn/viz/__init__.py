@@ -3,9 +3,10 @@
 - :mod:`cogattn.viz.search`: search slopes and asymmetry indices per paradigm, model
   variants against humans, and the lighting asymmetry after each training diet.
 - :mod:`cogattn.viz.hebbian`: retrieval, recall and capacity of Hebbian memories.
+- :mod:`cogattn.viz.encoders`: temporal response functions against evoked averages.
 
 Importing these modules does not import matplotlib; each function imports it when it
 draws. Model and analysis modules return arrays and tables, never figures.
 """
 
-__all__ = ["hebbian", "search"]
+__all__ = ["encoders", "hebbian", "search"]

@@ -14,7 +14,7 @@ from cogattn.experiments import builtin_experiments, spec_names, spec_path
 from cogattn.sim import registry
 from cogattn.sim.spec import load_spec
 
-SHIPPED = ["hebbian_memory", "lighting_diet", "search_asymmetry"]
+SHIPPED = ["hebbian_memory", "lighting_diet", "search_asymmetry", "trf_real_eeg"]
 REPO = Path(__file__).resolve().parents[2]
 
 
