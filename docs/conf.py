@@ -29,13 +29,11 @@ extensions = [
 root_doc = "index"
 exclude_patterns = [
     "_build",
-    "_templates",
     "labs/[0-9]*.ipynb",  # student versions: the site shows the solutions
     "labs/*.py",
     "**.ipynb_checkpoints",
     "conf.py",
 ]
-templates_path = ["_templates"]
 
 # Markdown and notebooks
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
