@@ -16,15 +16,17 @@ Usage::
     python benchmarks/bench_features.py --device cuda
     python benchmarks/bench_features.py --threads 1 --n 16   # on a busy machine
     python benchmarks/bench_features.py --backbone efficientnet_lite0
+
+Timing follows ``benchmarks/_timing.py`` (warm, interleaved, median and minimum, load
+average and threads); ``ratio`` is anchor time over cogattn time.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 
-import numpy as np
 import torch
+from _timing import Comparison, compare, environment, header, row
 
 from cogattn.features import load_backbone
 from cogattn.features.images import IMAGENET_MEAN, IMAGENET_STD
@@ -35,17 +37,18 @@ def sync(device):
         torch.cuda.synchronize()
 
 
-def timed_pair(fn_a, fn_b, repeat, device):
-    """Median times of two functions, run alternately so load drifts hit both."""
-    times = ([], [])
-    outs = [None, None]
-    for _ in range(repeat):
-        for k, fn in enumerate((fn_a, fn_b)):
-            t0 = time.perf_counter()
-            outs[k] = fn()
+def timed_pair(fn_a, fn_b, repeat, device) -> Comparison:
+    """Warm, interleaved timings of two functions (synchronised on CUDA)."""
+
+    def synced(fn):
+        def call():
+            out = fn()
             sync(device)
-            times[k].append(time.perf_counter() - t0)
-    return float(np.median(times[0])), float(np.median(times[1])), outs
+            return out
+
+        return call
+
+    return compare(synced(fn_a), synced(fn_b), repeat=repeat)
 
 
 def hooked_forward(model, images, layers, device):
@@ -91,42 +94,37 @@ def main():
     )
     final = fx.aliases["final"]
     images = torch.rand(n, 3, 224, 224, generator=torch.Generator().manual_seed(0))
+    print(environment())
     print(
-        f"case: {args.backbone}, {n} images of 224 x 224, device {args.device}, "
-        f"{torch.get_num_threads()} CPU thread(s), median of {args.repeat}"
+        f"# case: {args.backbone}, {n} images of 224 x 224, device {args.device}, "
+        f"{args.repeat} interleaved runs"
     )
     cases = {
         "extract layer2..4": ["features.3", "features.6", "features.13"],
         f"extract {final}": [final],
         "extract features.3": ["features.3"],
     }
-    print(
-        f"{'name':<24}{'cogattn_s':>11}{'anchor_s':>11}{'ratio':>9}{'max_abs_diff':>15}"
-    )
-    fx.extract(images[:1], [final])  # warm up
+    print(header())
     for name, layers in cases.items():
-        t_cog, t_ref, (ours, ref) = timed_pair(
+        comp = timed_pair(
             lambda ls=layers: fx.extract(images, ls),
             lambda ls=layers: hooked_forward(fx.backbone, images, ls, args.device),
             args.repeat,
             args.device,
         )
+        ours, ref = comp.out_a, comp.out_b
         diff = max(float((ours[k] - ref[k]).abs().max()) for k in layers)
-        print(
-            f"{name:<24}{t_cog:>11.4f}{t_ref:>11.4f}{t_cog / t_ref:>9.2f}{diff:>15.2e}"
-        )
+        print(row(f"{name} vs hooks", comp, f"max abs diff {diff:.2e}"))
 
     def plain_classify():
         with torch.no_grad():
             return fx.backbone((images.to(args.device) - fx.mean) / fx.std)
 
-    t_cog, t_ref, (ours, ref) = timed_pair(
+    comp = timed_pair(
         lambda: fx.classify(images), plain_classify, args.repeat, args.device
     )
-    print(
-        f"{'classify':<24}{t_cog:>11.4f}{t_ref:>11.4f}{t_cog / t_ref:>9.2f}"
-        f"{float((ours - ref).abs().max()):>15.2e}"
-    )
+    diff = float((comp.out_a - comp.out_b).abs().max())
+    print(row("classify vs plain forward", comp, f"max abs diff {diff:.2e}"))
 
     # the search model's backbone: BatchNorm folded, channels-last on CPU, on
     # search displays (20.5 deg at 30 px/deg), against the hooked plain network
@@ -138,15 +136,15 @@ def main():
     m = 2 if args.small else max(1, n // 4)
     displays = torch.rand(m, 3, 615, 615, generator=torch.Generator().manual_seed(1))
     layers = [fx.aliases.get(t, t) for t in THREE_STAGE_LAYERS[args.backbone]]
-    t_cog, t_ref, (ours, ref) = timed_pair(
+    comp = timed_pair(
         lambda: fast.extract(displays, layers),
         lambda: hooked_forward(fx.backbone, displays, layers, args.device),
         args.repeat,
         args.device,
     )
+    ours, ref = comp.out_a, comp.out_b
     diff = max(float((ours[k] - ref[k]).abs().max()) for k in layers)
-    name = f"search {m}x615x615"
-    print(f"{name:<24}{t_cog:>11.4f}{t_ref:>11.4f}{t_cog / t_ref:>9.2f}{diff:>15.2e}")
+    print(row(f"search {m}x615x615 vs hooks", comp, f"max abs diff {diff:.2e}"))
 
 
 if __name__ == "__main__":

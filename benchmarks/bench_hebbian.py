@@ -5,7 +5,8 @@ these readouts, so the anchor is the plain textbook recipe: a Python loop that a
 ``np.outer(v_i, k_i)`` item by item and reads each query with ``M @ q``. Both sides
 get the same keys and values in one process; ``max_abs_diff`` compares the retrieval
 cosines. Rows: cogattn on numpy, and cogattn on torch (CPU, or CUDA with
-``--device cuda``), each against the loop.
+``--device cuda``), each against the loop. Timing follows ``benchmarks/_timing.py``
+(warm, interleaved, median and minimum, load average and threads).
 
 Usage::
 
@@ -17,9 +18,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import compare, environment, header, row
 
 from cogattn._core.backend import get_backend
 from cogattn.workspace import (
@@ -52,15 +53,6 @@ def loop_reference(keys, values):
     return out
 
 
-def median_time(fn, repeat):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times)), out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true")
@@ -81,28 +73,25 @@ def main() -> None:
         (8, 1024, 256, 64),  # large memories, load 4
     ]  # fmt: skip
     torch_name = "torch_cuda" if args.device == "cuda" else "torch"
-    print(f"{'name':<44}{'cogattn_s':>12}{'anchor_s':>12}{'ratio':>10}"
-          f"{'max_abs_diff':>15}")  # fmt: skip
+    print(environment())
+    print(header())
     for batch, n, d_k, d_v in sizes:
         rng = np.random.default_rng(0)
         keys = random_unit_keys(n, d_k, batch=batch, random_state=rng, backend="numpy")
         values = random_binary_values(
             n, d_v, batch=batch, random_state=rng, backend="numpy"
         )
-        anchor_s, ref = median_time(
-            lambda keys=keys, values=values: loop_reference(keys, values), 1
-        )
         for name in ("numpy", torch_name):
             backend = get_backend(name)
             k, v = backend.asarray(keys), backend.asarray(values)
-            cogattn_pipeline(k, v, backend)  # warm-up
-            t, cos = median_time(
-                lambda k=k, v=v, b=backend: cogattn_pipeline(k, v, b), args.repeat
+            comp = compare(
+                lambda k=k, v=v, b=backend: cogattn_pipeline(k, v, b),
+                lambda keys=keys, values=values: loop_reference(keys, values),
+                repeat=args.repeat,
             )
             label = f"store+retrieve B={batch} N={n} d_k={d_k} [{name}]"
-            diff = float(np.max(np.abs(cos - ref)))
-            print(f"{label:<44}{t:>12.5f}{anchor_s:>12.5f}{anchor_s / t:>10.1f}"
-                  f"{diff:>15.2e}")  # fmt: skip
+            diff = float(np.max(np.abs(comp.out_a - comp.out_b)))
+            print(row(label, comp, f"max abs cosine diff {diff:.2e}"))
 
 
 if __name__ == "__main__":

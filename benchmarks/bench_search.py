@@ -8,16 +8,19 @@ correlation, layer mixing, winner-take-all with inhibition of return). Both must
 produce the same scanpaths; ``max_abs_diff`` is the largest difference in fixation
 coordinates (pixels).
 
-Usage: ``python benchmarks/bench_search.py [--trials 8] [--repeats 3]``
+Timing follows ``benchmarks/_timing.py`` (warm, interleaved, median and minimum, load
+average and threads).
+
+Usage: ``python benchmarks/bench_search.py [--trials 8] [--repeats 3] [--small]``
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import torch
+from _timing import compare, environment, header, row
 
 from cogattn.search.displays import make_trials
 from cogattn.search.model import EccentricitySearchModel, target_kernels
@@ -91,36 +94,30 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--paradigm", default="curvature")
     parser.add_argument("--set-size", type=int, default=32)
+    parser.add_argument("--small", action="store_true", help="2 trials, set size 8")
     args = parser.parse_args()
-    trials = make_trials(
-        args.paradigm, "hard", args.set_size, args.trials, random_state=0
-    )
+    n_trials, set_size = (2, 8) if args.small else (args.trials, args.set_size)
+    trials = make_trials(args.paradigm, "hard", set_size, n_trials, random_state=0)
     model = EccentricitySearchModel(device="cpu")
-    model.search(
-        trials.images[:1], trials.target, trials.target_masks[:1], trials.item_boxes[:1]
-    )  # fmt: skip  (load weights, warm up)
-    fast_t, slow_t = [], []
-    for _ in range(args.repeats):
-        t0 = time.perf_counter()
-        res = model.search(
+
+    def fast():
+        return model.search(
             trials.images, trials.target, trials.target_masks, trials.item_boxes
         )
-        fast_t.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        ref = naive_search(model, trials)
-        slow_t.append(time.perf_counter() - t0)
-    fast, slow = float(np.median(fast_t)), float(np.median(slow_t))
+
+    comp = compare(fast, lambda: naive_search(model, trials), repeat=args.repeats)
+    res, ref = comp.out_a, comp.out_b
     n_fix = int(res.n_fixations.sum())
     k = min(res.fixations.shape[1], ref.shape[1])
     diff = float(np.abs(res.fixations[:, :k] - ref[:, :k]).max())
-    print(f"{args.paradigm}, set size {args.set_size}, {args.trials} trials, "
-          f"{n_fix} fixations, {torch.get_num_threads()} threads, median of "
-          f"{args.repeats}")  # fmt: skip
-    print(f"{'name':<28}{'cogattn_s':>11}{'anchor_s':>11}{'ratio':>9}"
-          f"{'max_abs_diff':>14}")  # fmt: skip
-    print(f"{'eccnet_search':<28}{fast:>11.3f}{slow:>11.3f}{slow / fast:>9.1f}"
-          f"{diff:>14.1f}")  # fmt: skip
-    print(f"fixations/s: cogattn {n_fix / fast:.1f}, naive {n_fix / slow:.1f}")
+    print(environment())
+    print(f"# {args.paradigm}, set size {set_size}, {n_trials} trials, "
+          f"{n_fix} fixations")  # fmt: skip
+    print(header())
+    print(row("eccnet_search vs naive per-fixation loop", comp,
+              f"max fixation diff {diff:.1f} px"))  # fmt: skip
+    print(f"fixations/s: cogattn {n_fix / comp.median_a:.1f}, "
+          f"naive {n_fix / comp.median_b:.1f}")  # fmt: skip
 
 
 if __name__ == "__main__":

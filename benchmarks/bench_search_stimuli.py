@@ -8,10 +8,12 @@ each kind of item once (cached) and pastes it at every position. Prints
 
     name  cogattn_s  anchor_s  ratio  max_abs_diff
 
-per paradigm (30 displays per condition at the largest set size), timings being the
-median of repeated runs; ``ratio = anchor_s / cogattn_s``.
+per paradigm (30 displays per condition at the largest set size). Timing follows
+``benchmarks/_timing.py`` (warm, interleaved, median and minimum, load average and
+threads); the anchor empties its item cache at the start of every call, so each
+call draws its items once, like cogattn's ``make_trials``.
 
-Run: ``.venv/bin/python benchmarks/bench_search_stimuli.py [--repeats 3]``
+Run: ``.venv/bin/python benchmarks/bench_search_stimuli.py [--repeats 3] [--small]``
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import time
 from functools import cache
 
 import numpy as np
+from _timing import compare, environment, header, row
 from skimage.draw import disk, polygon
 from skimage.transform import downscale_local_mean
 
@@ -126,52 +129,51 @@ def anchor_render(trials: SearchTrials) -> np.ndarray:
     return images
 
 
-def _median_time(fn, repeats: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times)), out
+def _anchor_cold(trials: SearchTrials) -> np.ndarray:
+    _anchor_item.cache_clear()
+    return anchor_render(trials)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--small", action="store_true", help="5 displays, 2 paradigms")
     args = parser.parse_args()
-    print(
-        f"{'name':<28}{'cogattn_s':>11}{'anchor_s':>11}{'ratio':>9}{'max_abs_diff':>14}"
-    )
-    total = 0.0
-    for paradigm in PARADIGMS:
+    n_trials = 5 if args.small else N_TRIALS
+    paradigms = PARADIGMS[:2] if args.small else PARADIGMS
+    print(environment())
+    print(header())
+    for paradigm in paradigms:
         size = max(get_spec(paradigm).set_sizes)
         for condition in ("easy", "hard"):
-            t_ours, trials = _median_time(
+            layout = make_trials(paradigm, condition, size, n_trials, random_state=1)
+            comp = compare(
                 lambda c=condition, s=size, p=paradigm: make_trials(
-                    p, c, s, N_TRIALS, random_state=1
+                    p, c, s, n_trials, random_state=1
                 ),
-                args.repeats,
+                lambda tr=layout: _anchor_cold(tr),
+                repeat=args.repeats,
             )
-            _anchor_item.cache_clear()
-            t_anchor, ref = _median_time(lambda tr=trials: anchor_render(tr), 1)
+            trials, ref = comp.out_a, comp.out_b
             diff = float(np.abs(trials.images - ref).max())
-            total += t_ours
-            name = f"{paradigm}/{condition}"
             print(
-                f"{name:<28}{t_ours:>11.4f}{t_anchor:>11.4f}"
-                f"{t_anchor / t_ours:>9.1f}{diff:>14.4f}"
+                row(
+                    f"{paradigm}/{condition} x{n_trials}",
+                    comp,
+                    f"max abs pixel diff {diff:.4f}",
+                )
             )
     # everything a full replication needs: every cell of every paradigm
     t0 = time.perf_counter()
     n_images = 0
-    for paradigm in PARADIGMS:
+    for paradigm in paradigms:
         spec = get_spec(paradigm)
         for condition in ("easy", "hard"):
             for size in spec.set_sizes:
-                n_images += make_trials(paradigm, condition, size, N_TRIALS, 2).n_trials
+                n_images += make_trials(paradigm, condition, size, n_trials, 2).n_trials
     print(
-        f"all six paradigms, {N_TRIALS} trials x every set size x both conditions "
-        f"({n_images} displays): {time.perf_counter() - t0:.2f} s"
+        f"{len(paradigms)} paradigms, {n_trials} trials x every set size x both "
+        f"conditions ({n_images} displays): {time.perf_counter() - t0:.2f} s"
     )
 
 

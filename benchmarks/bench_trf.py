@@ -1,17 +1,24 @@
 """TRF with cross-validated ridge: cogattn vs mTRF vs MNE ReceptiveField.
 
-Forward (encoding) model: a stimulus of ``--n-features`` features (1 = speech
-envelope) predicting 64 EEG channels, 10 trials x 60 s at 128 Hz, lags 0..0.5 s
-(65 lags), 7 penalties, 5 folds over trials, then a refit on all trials at the best
-penalty. Every package runs the same 7 x 5 fits plus the refit on the same inputs.
+Cases (10 trials x 60 s at 128 Hz, lags -0.101 .. 0.398 s = 65 lags on both sides of
+zero, 7 penalties, 5 folds over trials, then a refit on all trials at the best
+penalty; every package runs the same 7 x 5 fits plus the refit on the same inputs):
 
-MNE is slow: by default it is timed on one fold x two penalties and the time is
-scaled to the 36 fits (printed on its line).
+- ``envelope``: forward model, 1 stimulus feature -> 64 EEG channels;
+- ``spectrogram``: forward model, a 16-band spectrogram -> 64 channels;
+- ``backward``: backward model (decoder), 64 channels -> the 1-feature envelope.
+
+cogattn runs on numpy and on torch (CPU). Timing follows ``benchmarks/_timing.py``:
+warm, interleaved ``A B A B``, median and minimum, load average and thread settings.
+mTRF (``TRF.train`` with ``k`` folds) and MNE (``ReceptiveField`` over the 36 fits,
+scored on the held-out fold) are timed on their full loops; MNE is scaled from a
+subset only when one fit times 36 exceeds 5 minutes, and the row says so.
 
 Usage::
 
-    python benchmarks/bench_trf.py            # full case
-    python benchmarks/bench_trf.py --small    # runs in seconds
+    python benchmarks/bench_trf.py                     # all cases (long)
+    python benchmarks/bench_trf.py --case envelope     # one case
+    python benchmarks/bench_trf.py --small             # 6 s trials, seconds
 """
 
 from __future__ import annotations
@@ -21,11 +28,24 @@ import time
 import warnings
 
 import numpy as np
+from _timing import FULL_LOOP_LIMIT_S, compare, environment, header, row
 
 from cogattn.encoders.trf import TRF
 
+SFREQ = 128.0
+TMIN, TMAX = -0.101, 0.398
+N_CH, N_TRIALS, N_FOLDS = 64, 10, 5
+ALPHAS = np.logspace(1, 7, 7)
+#: case -> (stimulus features, direction)
+CASES = {
+    "envelope": (1, "forward"),
+    "spectrogram": (16, "forward"),
+    "backward": (1, "backward"),
+}
+
 
 def make_data(n_trials, n_times, n_feat, n_ch, sfreq, seed=0):
+    """Low-passed rectified-noise stimuli and EEG = stimulus * kernel + noise."""
     rng = np.random.default_rng(seed)
     from scipy.signal import butter, sosfiltfilt
 
@@ -48,120 +68,146 @@ def make_data(n_trials, n_times, n_feat, n_ch, sfreq, seed=0):
     return stim, eeg
 
 
-def timed(fn, repeat=1):
-    best = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best.append(time.perf_counter() - t0)
-    return float(np.median(best)), out
+def rel_diff(a, b) -> float:
+    """Largest absolute difference relative to the largest entry of ``b``."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    return float(np.abs(a - b).max() / np.abs(b).max())
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--small", action="store_true")
-    ap.add_argument("--n-features", type=int, default=1)
-    ap.add_argument(
-        "--mne-fits",
-        type=int,
-        default=2,
-        help="ReceptiveField fits actually timed (scaled to all)",
-    )
-    ap.add_argument("--repeat", type=int, default=3)
-    args = ap.parse_args()
-    sfreq, n_ch, n_trials, n_folds = 128.0, 64, 10, 5
-    seconds = 6 if args.small else 60
-    alphas = np.logspace(1, 7, 7)
-    stim, eeg = make_data(n_trials, int(seconds * sfreq), args.n_features, n_ch, sfreq)
+def run_case(case: str, seconds: float, repeat: int) -> None:
+    n_feat, direction = CASES[case]
+    stim, eeg = make_data(N_TRIALS, int(seconds * SFREQ), n_feat, N_CH, SFREQ)
+    x, y = (stim, eeg) if direction == "forward" else (eeg, stim)
+    n_in, n_out = x[0].shape[1], y[0].shape[1]
+    label = f"{case} {n_in}->{n_out} {direction} {seconds:g}s"
     print(
-        f"case: {n_trials} trials x {seconds} s at {sfreq:g} Hz, "
-        f"{args.n_features} stimulus feature(s) -> {n_ch} channels, 65 lags, "
-        f"{alphas.size} alphas, {n_folds} folds over trials + refit"
+        f"# case {case}: {N_TRIALS} trials x {seconds:g} s at {SFREQ:g} Hz, "
+        f"{n_in} input(s) -> {n_out} output(s), lags {TMIN}..{TMAX} s (65), "
+        f"{ALPHAS.size} alphas, {N_FOLDS} folds over trials + refit",
+        flush=True,
     )
 
-    def run_cogattn(backend="numpy"):
-        return TRF(0.0, 0.5, sfreq, alpha=alphas, cv=n_folds, backend=backend).fit(
-            stim, eeg
-        )
-
-    run_cogattn()  # compile the numba kernel outside the timing
-    t_cog, model = timed(run_cogattn, args.repeat)
-    t_torch, model_t = timed(lambda: run_cogattn("torch"), args.repeat)
-    print(
-        f"{'name':<28}{'cogattn_s':>11}{'anchor_s':>11}{'ratio':>9}{'max_abs_diff':>15}"
-    )
+    def cog(backend="numpy"):
+        model = TRF(
+            TMIN, TMAX, SFREQ, alpha=ALPHAS, cv=N_FOLDS, direction=direction,
+            backend=backend,
+        )  # fmt: skip
+        return model.fit(stim, eeg)
 
     # --- mTRF: its own CV loop (k folds over trials), then the refit
     from mtrf.model import TRF as MTRF
 
-    lams = alphas / ((n_trials - n_trials // n_folds) * sfreq)
+    lams = ALPHAS / ((N_TRIALS - N_TRIALS // N_FOLDS) * SFREQ)
 
-    def run_mtrf():
-        m = MTRF(direction=1)
+    def mtrf():
+        m = MTRF(direction=1 if direction == "forward" else -1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             m.train(
-                stim,
-                eeg,
-                int(sfreq),
-                0.0,
-                0.5,
-                list(lams),
-                k=n_folds,
-                verbose=False,
-                seed=0,
-            )
+                stim, eeg, int(SFREQ), TMIN, TMAX, list(lams), k=N_FOLDS,
+                verbose=False, seed=0,
+            )  # fmt: skip
         return m
 
-    t_mtrf, mt = timed(run_mtrf, 1)
+    comp = compare(cog, mtrf, repeat=repeat)
+    model, mt = comp.out_a, comp.out_b
     lam = float(mt.regularization)
-    ref = TRF(0.0, 0.5, sfreq, alpha=lam * n_trials * sfreq, centering="columns").fit(
-        stim, eeg
-    )
-    w = mt.weights.transpose(2, 0, 1) / sfreq
-    d_mtrf = np.abs(ref.coef_ - w).max() / np.abs(w).max()
+    ref = TRF(
+        TMIN, TMAX, SFREQ, alpha=lam * N_TRIALS * SFREQ, centering="columns",
+        direction=direction,
+    ).fit(stim, eeg)  # fmt: skip
+    w = mt.weights.transpose(2, 0, 1) / SFREQ
     print(
-        f"{'trf_cv vs mtrf':<28}{t_cog:>11.3f}{t_mtrf:>11.3f}"
-        f"{t_mtrf / t_cog:>9.1f}{d_mtrf:>15.2e}  (rel. coef, same lambda)"
+        row(
+            f"{label} vs mtrf [numpy]",
+            comp,
+            f"rel coef {rel_diff(ref.coef_, w):.2e} (same lambda)",
+        ),
+        flush=True,
+    )
+    comp_t = compare(lambda: cog("torch"), mtrf, repeat=repeat)
+    print(
+        row(
+            f"{label} vs mtrf [torch]",
+            comp_t,
+            f"rel coef torch vs numpy {rel_diff(comp_t.out_a.coef_, model.coef_):.2e}",
+        ),
+        flush=True,
     )
 
-    # --- MNE ReceptiveField: same folds x alphas loop, timed on a subset
+    # --- MNE ReceptiveField: the same folds x alphas loop, then the refit
+    import mne
     from mne.decoding import ReceptiveField, TimeDelayingRidge
 
-    X = np.stack(stim, axis=1)  # (n_times, n_trials, n_feat)
-    Y = np.stack(eeg, axis=1)
-    folds = np.array_split(np.arange(n_trials), n_folds)
-    jobs = [(f, a) for f in folds for a in alphas]
-    n_timed = min(args.mne_fits, len(jobs))
-
-    def run_mne():
-        for test, a in jobs[:n_timed]:
-            train = np.setdiff1d(np.arange(n_trials), test)
-            rf = ReceptiveField(0.0, 0.5, sfreq, estimator=float(a), scoring="corrcoef")
-            rf.fit(X[:, train], Y[:, train])
-            rf.score(X[:, test], Y[:, test])
-
-    import mne
-
     mne.set_log_level("ERROR")
-    t_sub, _ = timed(run_mne, 1)
-    t_mne = t_sub * (len(jobs) + 1) / n_timed
-    tdr = TimeDelayingRidge(0.0, 0.5, sfreq, alpha=float(model.best_alpha_))
-    tdr.fit(X, Y)
-    d_mne = np.abs(model.coef_ - tdr.coef_).max() / np.abs(tdr.coef_).max()
-    print(
-        f"{'trf_cv vs mne_rf':<28}{t_cog:>11.3f}{t_mne:>11.3f}"
-        f"{t_mne / t_cog:>9.1f}{d_mne:>15.2e}  (rel. coef vs TimeDelayingRidge; "
-        f"MNE timed on {n_timed}/{len(jobs) + 1} fits, scaled)"
-    )
-    d_t = (
-        np.abs(np.asarray(model_t.coef_) - model.coef_).max()
-        / np.abs(model.coef_).max()
-    )
-    print(
-        f"{'trf_cv torch vs numpy':<28}{t_torch:>11.3f}{t_cog:>11.3f}"
-        f"{t_cog / t_torch:>9.1f}{d_t:>15.2e}"
-    )
+    X = np.stack(x, axis=1)  # (n_times, n_trials, n_in)
+    Y = np.stack(y, axis=1)
+    folds = np.array_split(np.arange(N_TRIALS), N_FOLDS)
+    jobs = [(f, a) for f in folds for a in ALPHAS]
+
+    def mne_fit(test, a):
+        train = np.setdiff1d(np.arange(N_TRIALS), test)
+        rf = ReceptiveField(TMIN, TMAX, SFREQ, estimator=float(a), scoring="corrcoef")
+        rf.fit(X[:, train], Y[:, train])
+        rf.score(X[:, test], Y[:, test])
+
+    t0 = time.perf_counter()
+    mne_fit(*jobs[0])  # warm, and the estimate of one fit
+    one_fit = time.perf_counter() - t0
+    n_timed = len(jobs)
+    if one_fit * (len(jobs) + 1) > FULL_LOOP_LIMIT_S:
+        n_timed = max(2, int(FULL_LOOP_LIMIT_S / 4 / one_fit))
+
+    def mne_loop():
+        for test, a in jobs[:n_timed]:
+            mne_fit(test, a)
+        if n_timed == len(jobs):  # the refit at the chosen alpha
+            TimeDelayingRidge(TMIN, TMAX, SFREQ, alpha=float(ALPHAS[0])).fit(X, Y)
+
+    scale = 1.0 if n_timed == len(jobs) else (len(jobs) + 1) / n_timed
+    repeat_b = 1 if one_fit * len(jobs) > 60 else repeat
+    for backend in ("numpy", "torch"):
+        comp_m = compare(
+            lambda b=backend: cog(b), mne_loop, repeat=repeat, repeat_b=repeat_b,
+            warm=backend == "numpy", scale_b=scale,
+        )  # fmt: skip
+        if comp_m.out_b is None:  # warmed on the first backend only
+            comp_m.out_b = True
+        best = comp_m.out_a.best_alpha_
+        alpha_ref = float(np.median(best)) if np.ndim(best) else float(best)
+        tdr = TimeDelayingRidge(TMIN, TMAX, SFREQ, alpha=alpha_ref).fit(X, Y)
+        coef_c = np.asarray(
+            TRF(
+                TMIN, TMAX, SFREQ, alpha=alpha_ref, direction=direction
+            ).fit(stim, eeg).coef_
+        )  # fmt: skip
+        coef_t = tdr.coef_.reshape(coef_c.shape)
+        print(
+            row(
+                f"{label} vs mne_rf [{backend}]",
+                comp_m,
+                f"rel coef vs TimeDelayingRidge {rel_diff(coef_c, coef_t):.2e}",
+                note=f"MNE full loop: {len(jobs)} fits + refit"
+                if scale == 1.0
+                else f"MNE timed on {n_timed}/{len(jobs) + 1} fits",
+            ),
+            flush=True,
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--small", action="store_true", help="6 s trials")
+    ap.add_argument("--case", choices=sorted(CASES), help="one case only")
+    ap.add_argument("--seconds", type=float, default=None, help="trial length")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs per side")
+    args = ap.parse_args()
+    seconds = args.seconds or (6.0 if args.small else 60.0)
+    print(environment())
+    print(header())
+    for case in [args.case] if args.case else list(CASES):
+        run_case(case, seconds, args.repeat)
 
 
 if __name__ == "__main__":
