@@ -8,8 +8,9 @@ held-out Pearson correlations follow from the held-out statistics without predic
 a single sample.
 
 Statistics of numpy trials are numpy arrays (lagged products on the host, numba edge
-corrections); statistics of torch tensors are tensors on the trials' device
-(:mod:`cogattn.encoders._lags_torch`), and every later step stays there.
+corrections); statistics of torch tensors are tensors on the trials' device, computed
+by the numpy kernels for CPU tensors and by :mod:`cogattn.encoders._lags_torch` on
+other devices, and every later step stays there.
 """
 
 from __future__ import annotations
@@ -100,7 +101,22 @@ def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
         numpy arrays for numpy trials; tensors on the trials' device for tensors.
     """
     if is_tensor(x):
-        return _trial_stats_torch(x, y, lags, edges)
+        if x.device.type != "cpu":
+            return _trial_stats_torch(x, y, lags, edges)
+        # on the CPU the numpy kernels (one blocked product, numba edge
+        # corrections) beat many small torch products; DLPack views share the
+        # tensors' memory (no copy)
+        import torch
+
+        st = trial_stats(np.from_dlpack(x), np.from_dlpack(y), lags, edges)
+        return LaggedStats(
+            *(
+                torch.from_numpy(np.ascontiguousarray(v))
+                if isinstance(v, np.ndarray)
+                else v
+                for v in (getattr(st, f) for f in st.__dataclass_fields__)
+            )
+        )
     n_times, n_feat = x.shape
     xa = np.concatenate([x, np.ones((n_times, 1))], axis=1)
     t0, t1 = _row_range(n_times, lags, edges)
