@@ -28,7 +28,7 @@ from skimage.draw import disk, polygon
 from skimage.transform import downscale_local_mean
 
 from cogattn.search.displays import PARADIGMS, SearchTrials, make_trials
-from cogattn.search.paradigms import BACKGROUND, INK, get_spec, item_set
+from cogattn.search.paradigms import get_spec, item_set
 
 SUPER = 16
 N_TRIALS = 30
@@ -93,14 +93,16 @@ def _polygons(kind: str, ppd: float) -> list[np.ndarray]:
 
 
 @cache
-def _anchor_item(kind: str, ppd: float, p: int) -> np.ndarray:
+def _anchor_item(
+    kind: str, ppd: float, p: int, background: float, ink: float
+) -> np.ndarray:
     """One P x P item patch, supersampled with scikit-image and box filtered."""
     n = p * SUPER
     m = (p - 1) / 2
     if kind.startswith("bright"):
         r = 0.52 * ppd
         rr, cc = disk(((m + 0.5) * SUPER - 0.5,) * 2, r * SUPER, shape=(n, n))
-        sub = np.full((n, n), BACKGROUND)
+        sub = np.full((n, n), background)
         dy = (rr + 0.5) / SUPER - 0.5 - m
         dx = (cc + 0.5) / SUPER - 0.5 - m
         toward = {"top": -dy, "bottom": dy, "left": -dx, "right": dx}[kind[7:]]
@@ -113,18 +115,21 @@ def _anchor_item(kind: str, ppd: float, p: int) -> np.ndarray:
         rr, cc = polygon(rows, cols, shape=(n, n))
         mask[rr, cc] = True
     cov = downscale_local_mean(mask.astype(np.float64), (SUPER, SUPER))
-    return BACKGROUND + cov * (INK - BACKGROUND)
+    return background + cov * (ink - background)
 
 
 def anchor_render(trials: SearchTrials) -> np.ndarray:
     """Render the displays of ``trials`` item by item with scikit-image."""
     p = item_set(trials.paradigm, trials.px_per_degree).size
-    images = np.full(trials.images.shape, BACKGROUND)
+    spec = get_spec(trials.paradigm)
+    images = np.full(trials.images.shape, spec.background)
     for t in range(trials.n_trials):
         for i in range(trials.set_size):
             kind = trials.kind_names[trials.item_kinds[t, i]]
             r0, c0 = (trials.item_centers[t, i] - (p - 1) / 2).astype(int)
-            patch = _anchor_item(kind, trials.px_per_degree, p)
+            patch = _anchor_item(
+                kind, trials.px_per_degree, p, spec.background, spec.ink
+            )
             images[t, r0 : r0 + p, c0 : c0 + p] = patch
     return images
 
