@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SPECS = ["hebbian_memory.toml", "lighting_diet.toml", "search_asymmetry.toml"]
+SPECS = sorted(p.name for p in (REPO / "experiments").glob("*.toml"))
 
 
 def _git_files() -> list[str]:
