@@ -13,7 +13,10 @@ from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_array, check_int, check_option, is_tensor
 
 __all__ = [
+    "ALPHA_MAX",
+    "check_alpha_max",
     "check_alphas",
+    "check_finite_sums",
     "check_folds",
     "check_index_bounds",
     "check_ridge_data",
@@ -25,6 +28,10 @@ __all__ = [
 
 SCORE_FUNCS = ("r2", "r")
 SOLVERS = ("auto", "primal", "kernel")
+
+#: largest regularisation strength accepted: ``1 / alpha**2`` stays a normal
+#: float64 (``alpha**2 < 1.8e308``), so the CV scores do not underflow to zero
+ALPHA_MAX = 1e150
 
 
 def _check_data(x: Any, name: str, ndim: tuple[int, ...]) -> Any:
@@ -142,7 +149,60 @@ def check_alphas(alphas: Any, name: str = "alphas") -> np.ndarray:
             f"{name} must all be > 0, got {arr[arr <= 0][:5].tolist()} among "
             f"{arr.size} value(s)"
         )
+    check_alpha_max(arr, name)
     return arr.astype(np.float64)
+
+
+def check_alpha_max(arr: np.ndarray, name: str) -> None:
+    """Check that finite regularisation strengths are at most :data:`ALPHA_MAX`.
+
+    Parameters
+    ----------
+    arr : numpy.ndarray
+        Strengths, already checked finite and > 0.
+    name : str
+        Argument name.
+
+    Raises
+    ------
+    ValidationError
+        When a value exceeds :data:`ALPHA_MAX`.
+    """
+    big = arr[arr > ALPHA_MAX]
+    if big.size:
+        raise ValidationError(
+            f"{name} must be finite and at most {ALPHA_MAX:g} (larger strengths "
+            f"underflow 1 / alpha**2 in float64); got {float(big[0]):g}"
+        )
+
+
+def check_finite_sums(arr: Any, name: str) -> None:
+    """Check that sums of squares or products (a small Gram matrix) are finite.
+
+    Parameters
+    ----------
+    arr : numpy.ndarray | torch.Tensor
+        Sums over samples of squares or products of the data, computed from
+        finite data; a non-finite entry means they overflowed float64.
+    name : str
+        The data the sums come from (``"X"``, ``"stimulus"``), for the message.
+
+    Raises
+    ------
+    ValidationError
+        When an entry is infinite or NaN.
+    """
+    if is_tensor(arr):
+        import torch
+
+        ok = bool(torch.isfinite(arr).all())
+    else:
+        ok = bool(np.isfinite(arr).all())
+    if not ok:
+        raise ValidationError(
+            f"{name}'s sums of squares overflow float64; rescale the features "
+            "(e.g. standardise them)"
+        )
 
 
 def check_score_func(score_func: Any) -> str:

@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from cogattn.encoders._ridge_checks import check_finite_sums
 from cogattn.encoders._ridge_linalg import column_sumsq, eigh_small
 from cogattn.encoders._ridge_quadratic import (
     cluster_rtol,
@@ -148,7 +149,9 @@ def prepare_design(
     Xc = X64 - x_mean[None, :] if fit_intercept else X64
     W = None
     if form == "kernel":
-        lam, U = eigh_small(xp.matmul(Xc, xp.transpose(Xc)), xp)
+        K = xp.matmul(Xc, xp.transpose(Xc))
+        check_finite_sums(K, "X")
+        lam, U = eigh_small(K, xp)
         lam_max = float(xp.max(lam))
         if lam_max <= 0:  # constant design: nothing to fit, coefficients are 0
             F64 = xp.zeros((n, 1), dtype=xp.float64)
@@ -161,7 +164,9 @@ def prepare_design(
             W = xp.matmul(xp.transpose(Xc), U) / root[None, :]
     else:
         F64 = Xc
-    s, V = eigh_small(xp.matmul(xp.transpose(F64), F64), xp)
+    G = xp.matmul(xp.transpose(F64), F64)
+    check_finite_sums(G, "X")
+    s, V = eigh_small(G, xp)
     s = xp.clip(s, 0.0, None)
     # Work in the eigenbasis of F^T F (rotated in float64, before any cast): column
     # k of F V has norm sqrt(s_k), so rounding in the compute dtype stays relative

@@ -33,6 +33,7 @@ from cogattn._core.validation import (
 
 __all__ = [
     "EDGE_MODES",
+    "lag_range",
     "lag_samples",
     "lagged_cross",
     "lagged_design",
@@ -42,6 +43,40 @@ __all__ = [
 
 EDGE_MODES = ("zero", "drop")
 _CHUNK_BYTES = 32 * 2**20
+
+
+def lag_range(tmin: float, tmax: float, sfreq: float) -> tuple[int, int]:
+    """First and last sample lag of a lag window, without allocating the lags.
+
+    Parameters
+    ----------
+    tmin, tmax : float
+        First and last lag, in seconds; both included. ``tmin <= tmax``.
+    sfreq : float
+        Sampling frequency, in Hz.
+
+    Returns
+    -------
+    first, last : int
+        ``round(tmin * sfreq)`` and ``round(tmax * sfreq)``; there are
+        ``last - first + 1`` lags.
+    """
+    sfreq = check_positive(sfreq, "sfreq")
+    for value, name in ((tmin, "tmin"), (tmax, "tmax")):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+            raise ValidationError(
+                f"{name} must be a number of seconds, got {type(value).__name__} "
+                f"({value!r:.40})"
+            )
+        if not np.isfinite(value):
+            raise ValidationError(f"{name} must be finite, got {value}")
+        if not np.isfinite(value * sfreq):
+            raise ValidationError(
+                f"{name} * sfreq must be finite, got {name}={value} and sfreq={sfreq}"
+            )
+    if tmin > tmax:
+        raise ValidationError(f"tmin must be <= tmax, got tmin={tmin} and tmax={tmax}")
+    return int(np.round(tmin * sfreq)), int(np.round(tmax * sfreq))
 
 
 def lag_samples(tmin: float, tmax: float, sfreq: float) -> np.ndarray:
@@ -59,20 +94,8 @@ def lag_samples(tmin: float, tmax: float, sfreq: float) -> np.ndarray:
     lags : ndarray of int64, shape (n_lags,)
         ``arange(round(tmin * sfreq), round(tmax * sfreq) + 1)``.
     """
-    sfreq = check_positive(sfreq, "sfreq")
-    for value, name in ((tmin, "tmin"), (tmax, "tmax")):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise ValidationError(
-                f"{name} must be a number of seconds, got {type(value).__name__} "
-                f"({value!r:.40})"
-            )
-        if not np.isfinite(value):
-            raise ValidationError(f"{name} must be finite, got {value}")
-    if tmin > tmax:
-        raise ValidationError(f"tmin must be <= tmax, got tmin={tmin} and tmax={tmax}")
-    return np.arange(
-        int(np.round(tmin * sfreq)), int(np.round(tmax * sfreq)) + 1, dtype=np.int64
-    )
+    first, last = lag_range(tmin, tmax, sfreq)
+    return np.arange(first, last + 1, dtype=np.int64)
 
 
 def _check_lags(lags: np.ndarray | list[int]) -> np.ndarray:

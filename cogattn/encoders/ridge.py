@@ -20,6 +20,7 @@ import numpy as np
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_array, is_tensor
 from cogattn.encoders._ridge_base import RidgeBase
+from cogattn.encoders._ridge_checks import check_alpha_max
 from cogattn.encoders._ridge_path import ridge_cv_path, ridge_refit
 
 __all__ = ["DEFAULT_ALPHAS", "Ridge", "RidgeCV"]
@@ -110,6 +111,7 @@ class Ridge(RidgeBase):
         alpha = check_array(np.atleast_1d(alpha), "alpha", ndim=1, finite=True)
         if np.any(alpha <= 0):
             raise ValidationError(f"alpha must be > 0, got {alpha[alpha <= 0][:5]}")
+        check_alpha_max(alpha, "alpha")
         if alpha.size == 1:
             alpha = np.full(n_targets, float(alpha[0]))
         elif alpha.size != n_targets:

@@ -25,6 +25,7 @@ from cogattn._core.errors import ValidationError
 from cogattn._core.log import logger
 from cogattn._core.progress import progress_bar
 from cogattn._core.validation import check_array, check_int, check_option, is_tensor
+from cogattn.encoders._ridge_checks import check_finite_sums
 from cogattn.encoders._trf_solvers import (
     build_problem,
     cv_scores_from_stats,
@@ -33,7 +34,13 @@ from cogattn.encoders._trf_solvers import (
     solve_exact,
     trial_stats,
 )
-from cogattn.encoders.lags import EDGE_MODES, lag_samples, lagged_design, row_range
+from cogattn.encoders.lags import (
+    EDGE_MODES,
+    lag_range,
+    lag_samples,
+    lagged_design,
+    row_range,
+)
 from cogattn.encoders.mne_io import is_mne_instance, mne_to_trials, trf_to_evoked
 
 __all__ = ["TRF", "as_trials", "check_alphas", "trial_folds"]
@@ -278,6 +285,35 @@ class TRF(BaseEstimator):
         lags = lag_samples(self.tmin, self.tmax, self.sfreq)
         return lags if self.direction == "forward" else -lags[::-1].copy()
 
+    def _check_lag_window(self, lengths: list[int]) -> None:
+        """Refuse a lag window longer than the shortest trial, before any lag array.
+
+        The number of lags follows from ``tmin``, ``tmax`` and ``sfreq`` alone, so
+        a window of millions of lags is refused without allocating them.
+
+        Parameters
+        ----------
+        lengths : list of int
+            Samples in each trial.
+
+        Raises
+        ------
+        ValidationError
+            When the shortest trial has no more samples than the lag window spans.
+        """
+        first, last = lag_range(self.tmin, self.tmax, self.sfreq)
+        span = max(last, 0) - min(first, 0)
+        k = int(np.argmin(lengths))
+        shortest = lengths[k]
+        if shortest <= span:
+            raise ValidationError(
+                f"trial {k}: a trial of {shortest} samples is too short for lags "
+                f"{first}..{last} samples ({last - first + 1} lags from "
+                f"tmin={self.tmin}, tmax={self.tmax}, sfreq={self.sfreq}); the "
+                f"shortest trial has {shortest} samples and each trial needs more "
+                f"than {span} samples (tmin/tmax too long)"
+            )
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
             raise ValidationError("this TRF is not fitted yet; call fit() first")
@@ -317,8 +353,9 @@ class TRF(BaseEstimator):
         stim = _trials_on(stimulus, "stimulus", backend)
         resp, info = self._response_trials(response, backend)
         _check_pairs(stim, resp)
-        lags = self._lags()
         x, y = (stim, resp) if self.direction == "forward" else (resp, stim)
+        self._check_lag_window([int(trial.shape[0]) for trial in x])
+        lags = self._lags()
         for k, trial in enumerate(x):
             try:
                 row_range(trial.shape[0], lags, self.edges)
@@ -351,6 +388,11 @@ class TRF(BaseEstimator):
         total = stats[0]
         for st in stats[1:]:
             total = total + st
+        # finite data whose squares overflow: every later product would be inf/NaN
+        # (the cross products are bounded by these two by Cauchy-Schwarz)
+        forward = self.direction == "forward"
+        check_finite_sums(total.gram, "stimulus" if forward else "response")
+        check_finite_sums(total.y_sq, "response" if forward else "stimulus")
         on_host = backend.name == "numpy"
         self.cv_scores_ = None
         if alphas.size > 1:

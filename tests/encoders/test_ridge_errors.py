@@ -126,3 +126,29 @@ def test_banded_group_errors(xy):
         ValidationError, match=r"n_iter must be an integer in \[1, inf\]"
     ):
         BandedRidgeCV(groups=[2, 2], n_iter=0).fit(X, Y)
+
+
+@pytest.mark.parametrize(
+    "est", [Ridge(), RidgeCV(), RidgeCV(solver="kernel"), BandedRidgeCV(groups=[2, 2])]
+)
+def test_sums_of_squares_overflow(xy, est):
+    X, Y = xy
+    with pytest.raises(
+        ValidationError, match="X's sums of squares overflow float64; rescale"
+    ):
+        est.fit(X * 1e200, Y)
+
+
+@pytest.mark.parametrize(
+    ("est", "name"),
+    [
+        (Ridge(alpha=1e300), "alpha"),
+        (RidgeCV(alphas=[1.0, 1e300]), "alphas"),
+        (BandedRidgeCV(groups=[2, 2], alphas=[1e300]), "alphas"),
+    ],
+)
+def test_alphas_too_large(xy, est, name):
+    with pytest.raises(
+        ValidationError, match=rf"{name} must be finite and at most 1e\+150.*1e\+300"
+    ):
+        est.fit(*xy)

@@ -128,3 +128,33 @@ def test_mne_sfreq_mismatch(rng):
     )
     with pytest.raises(ValidationError, match=r"sfreq=100.0 Hz does not match"):
         TRF(0, 0.05, 100.0).fit(rng.standard_normal(300), raw)
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_sums_of_squares_overflow(pair, direction):
+    stim, resp = pair
+    big = [s * 1e200 for s in stim]
+    with pytest.raises(ValidationError, match="stimulus's sums of squares overflow"):
+        TRF(0, 0.05, 100.0, direction=direction).fit(big, resp)
+
+
+def test_huge_lag_window_refused_before_allocating(pair):
+    import time
+    import tracemalloc
+
+    stim, resp = pair
+    stim[1], resp[1] = stim[1][:150], resp[1][:150]
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(
+            ValidationError,
+            match=r"trial 1: .*1000000001 lags from tmin=0, tmax=10000000.0, "
+            r"sfreq=100.0.*shortest trial has 150 samples",
+        ):
+            TRF(0, 1e7, 100.0).fit(stim, resp)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20
+    assert time.perf_counter() - start < 5.0
