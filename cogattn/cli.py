@@ -221,7 +221,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from cogattn.sim.report import executor_text, incomplete_text
-    from cogattn.sim.store import load_results
+    from cogattn.sim.results import load_results
 
     results = load_results(args.run)
     spec = results.spec
@@ -268,9 +268,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from cogattn.sim.ledger import SPEC_FILE
     from cogattn.sim.report import write_report
+    from cogattn.sim.results import check_run_folder
     from cogattn.sim.spec import load_spec
-    from cogattn.sim.store import SPEC_FILE, check_run_folder
 
     run_dir = check_run_folder(args.run)
     allow_module(

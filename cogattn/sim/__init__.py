@@ -23,9 +23,9 @@ from cogattn.sim.registry import (
     list_experiments,
 )
 from cogattn.sim.report import ReportSummary, write_report
+from cogattn.sim.results import Results, load_results
 from cogattn.sim.runner import run
 from cogattn.sim.spec import Check, Spec, load_spec
-from cogattn.sim.store import Results, load_results
 
 __all__ = [
     "Check",

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cogattn._core.log import logger
+from cogattn.sim.ledger import atomic_write
 from cogattn.sim.registry import ReportContent
+from cogattn.sim.results import Results, load_results
 from cogattn.sim.spec import Check, Spec
-from cogattn.sim.store import Results, atomic_write, load_results
 
 __all__ = [
     "CheckOutcome",

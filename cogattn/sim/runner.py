@@ -23,8 +23,9 @@ from cogattn._core.errors import ValidationError
 from cogattn._core.log import logger, use_log_level
 from cogattn._core.progress import progress_bar
 from cogattn.sim.executors import check_scheduler_reachable, run_tasks
+from cogattn.sim.results import Results, load_results
 from cogattn.sim.spec import EXECUTORS, Spec, check_scheduler, load_spec
-from cogattn.sim.store import Results, RunStore, check_run_dir, load_results
+from cogattn.sim.store import RunStore, check_run_dir
 from cogattn.sim.tasks import iter_tasks
 
 __all__ = ["PROGRESS_INTERVAL_S", "default_run_dir", "run"]
