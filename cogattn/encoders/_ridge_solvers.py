@@ -149,7 +149,8 @@ def prepare_design(
     Xc = X64 - x_mean[None, :] if fit_intercept else X64
     W = None
     if form == "kernel":
-        K = xp.matmul(Xc, xp.transpose(Xc))
+        with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+            K = xp.matmul(Xc, xp.transpose(Xc))
         check_finite_sums(K, "X")
         lam, U = eigh_small(K, xp)
         lam_max = float(xp.max(lam))
@@ -164,7 +165,8 @@ def prepare_design(
             W = xp.matmul(xp.transpose(Xc), U) / root[None, :]
     else:
         F64 = Xc
-    G = xp.matmul(xp.transpose(F64), F64)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+        G = xp.matmul(xp.transpose(F64), F64)
     check_finite_sums(G, "X")
     s, V = eigh_small(G, xp)
     s = xp.clip(s, 0.0, None)

@@ -384,10 +384,12 @@ class TRF(BaseEstimator):
         pairs = progress_bar(
             list(zip(x, y, strict=True)), desc="TRF", verbose=verbose, unit="trial"
         )
-        stats = [trial_stats(a, b, lags, self.edges) for a, b in pairs]
-        total = stats[0]
-        for st in stats[1:]:
-            total = total + st
+        # overflow is reported below as one clear error, not as numpy warnings
+        with np.errstate(over="ignore", invalid="ignore"):
+            stats = [trial_stats(a, b, lags, self.edges) for a, b in pairs]
+            total = stats[0]
+            for st in stats[1:]:
+                total = total + st
         # finite data whose squares overflow: every later product would be inf/NaN
         # (the cross products are bounded by these two by Cauchy-Schwarz)
         forward = self.direction == "forward"
