@@ -3,8 +3,8 @@
 A check compares a student's answer with a value the lab computes independently
 (usually with the package's own function) and either prints one confirming line or
 raises :class:`LabCheckError` with what was expected. An answer still left as ``...``
-gets its own message, so a student who runs every cell sees at once which blank is
-next.
+(or ``None``, what a function with a blanked body returns) gets its own message, so a
+student who runs every cell sees at once which blank is next.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ def _not_filled(name: str, answer: Any) -> None:
         raise LabCheckError(
             f"{name} is still `...`: replace the blank with your answer, run that "
             "cell, then run this check again"
+        )
+    if answer is None:
+        raise LabCheckError(
+            f"{name} is None: a function whose body is still `...` returned None; "
+            "fill in the function body, run that cell, then run this check again"
         )
 
 

@@ -38,3 +38,10 @@ def test_wrong_answers_say_what_was_expected():
 
 def test_lab_check_error_is_an_assertion_error():
     assert issubclass(LabCheckError, AssertionError)
+
+
+def test_a_blanked_function_body_says_so():
+    with pytest.raises(LabCheckError, match="returned None; fill in the function body"):
+        check_close("slope", None, 1.0)
+    with pytest.raises(LabCheckError, match="returned None"):
+        check_true("slope", None, "anything")

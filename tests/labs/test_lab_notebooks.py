@@ -46,25 +46,50 @@ def test_lab_format(source):
     assert tagged, f"{source.name} has no cell tagged 'figure'"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_solution_runs_and_every_figure_cell_shows_an_image(source, monkeypatch):
+def _execute(nb):
     from nbclient import NotebookClient
 
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(LABS)}},
+    ).execute()
+
+
+def _skip_without_data(source):
     if "cogattn.datasets" in source.read_text():
         try:
             mne_test_path()
         except DataNotFoundError as err:
             pytest.skip(f"{source.name} needs a real recording: {err}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_student_version_stops_at_a_check(source, monkeypatch):
+    """Run with every blank unfilled, a lab's first error is its first check's."""
+    from nbclient.exceptions import CellExecutionError
+
+    _skip_without_data(source)
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    student, _ = render_lab(source)
+    with pytest.raises(CellExecutionError) as info:
+        _execute(student)
+    assert info.value.ename == "LabCheckError", (
+        f"{source.name}: the student version fails with {info.value.ename} before "
+        f"any check cell: {info.value.evalue}"
+    )
+    assert "still `...`" in info.value.evalue or "returned None" in info.value.evalue
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_solution_runs_and_every_figure_cell_shows_an_image(source, monkeypatch):
+    _skip_without_data(source)
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     _, solution = render_lab(source)
-    client = NotebookClient(
-        solution,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(LABS)}},
-    )
-    client.execute()
+    _execute(solution)
     for number, cell in enumerate(solution.cells):
         if "figure" not in cell.metadata.get("tags", []):
             continue
