@@ -92,7 +92,6 @@ values = random_binary_values(n_items, d_v, batch=100, random_state=rng)  # (100
 
 M_hand = np.einsum("bnv,bnk->bvk", values, keys)  # blank
 readout_hand = np.einsum("bvk,bnk->bnv", M_hand, keys)  # blank
-print("memory shape", M_hand.shape, "| readout shape", readout_hand.shape)
 
 # %%
 M = store(keys, values)
@@ -101,6 +100,7 @@ check_close("M_hand", M_hand, M, rtol=1e-10, atol=1e-12,
             hint="M[b] = sum over items n of the outer product values[b, n] keys[b, n]^T")
 check_close("readout_hand", readout_hand, readout, rtol=1e-10, atol=1e-12,
             hint="the readout of item n is M[b] @ keys[b, n]")
+print("memory shape", M_hand.shape, "| readout shape", readout_hand.shape)
 
 # %% [markdown]
 # ## 2. Why recall degrades: the closed form
@@ -138,10 +138,10 @@ def unit_rows(x):
 cos_hand = np.sum(unit_rows(readout_hand) * unit_rows(values), axis=-1)  # blank
 mean_cos = cos_hand.mean()  # blank
 cos_theory = 1 / np.sqrt(1 + (n_items - 1) / d_k)  # blank
-print(f"mean cosine {mean_cos:.4f} | closed form {cos_theory:.4f} | "
-      f"difference {mean_cos - cos_theory:+.4f} (1/d_k = {1 / d_k:.4f})")
 
 # %%
+check_close("unit_rows(3 * keys)", unit_rows(keys * 3.0), keys, rtol=1e-10,
+            hint="divide each row by its own norm (the keys are unit vectors already)")
 check_close("unit_rows norms", np.linalg.norm(unit_rows(keys * 3.0), axis=-1),
             np.ones(keys.shape[:-1]), rtol=1e-10, hint="divide by the norm of each row")
 check_close("cos_hand", cos_hand, retrieval_cosine(readout, values), rtol=1e-8,
@@ -150,6 +150,8 @@ check_close("cos_theory", cos_theory, closed_form_cosine(n_items, d_k), rtol=1e-
             hint="1 / sqrt(1 + (N - 1) / d_k)")
 check_true("mean_cos near the closed form", abs(mean_cos - cos_theory) < 1 / d_k,
            "the simulated mean should lie within about 1/d_k of the closed form")
+print(f"mean cosine {mean_cos:.4f} | closed form {cos_theory:.4f} | "
+      f"difference {mean_cos - cos_theory:+.4f} (1/d_k = {1 / d_k:.4f})")
 
 # %% [markdown]
 # The fidelity depends on the **load** $(N-1)/d_k$ only, so curves for all $d_k$ should
@@ -221,20 +223,19 @@ plt.show()
 
 # %%
 dks = np.array([16, 64, 256])
-slope_times_dk = np.zeros(3)
-cap_measured = np.zeros(3)
+slope_times_dk = np.zeros(3)  # blank
+cap_measured = np.zeros(3)  # blank
 for i, dk in enumerate(dks):
     sel = sweep[:, 0] == dk
     n, mean_c = sweep[sel, 1], sweep[sel, 2]
-    slope, intercept = np.polyfit(n, 1 / mean_c**2, 1)  # blank
-    slope_times_dk[i] = slope * dk  # blank
-    cap_measured[i] = (1 / 0.9**2 - intercept) / slope  # blank
-cap_theory = closed_form_capacity(dks, 0.9)
-print("d_k   slope*d_k   N_0.9 measured / closed form")
-for dk, s, m, c in zip(dks, slope_times_dk, cap_measured, cap_theory, strict=True):
-    print(f"{dk:4d}   {s:8.3f}   {m:8.1f} / {c:6.1f}")
+    # >>> blank
+    slope, intercept = np.polyfit(n, 1 / mean_c**2, 1)
+    slope_times_dk[i] = slope * dk
+    cap_measured[i] = (1 / 0.9**2 - intercept) / slope
+    # <<< blank
 
 # %%
+cap_theory = closed_form_capacity(dks, 0.9)
 check_close("slope_times_dk", slope_times_dk, np.ones(3), rtol=0.05,
             hint="the slope of 1/cos^2 against N is 1/d_k; multiply the fitted slope by d_k")
 check_close("cap_measured vs closed form", cap_measured, cap_theory, rtol=0.1,
@@ -242,6 +243,9 @@ check_close("cap_measured vs closed form", cap_measured, cap_theory, rtol=0.1,
 interp = np.array([cosine_capacity(sweep[sweep[:, 0] == dk, 1],
                                    sweep[sweep[:, 0] == dk, 2], 0.9) for dk in dks])
 check_close("cap_measured vs cosine_capacity", cap_measured, interp, rtol=0.1)
+print("d_k   slope*d_k   N_0.9 measured / closed form")
+for dk, s, m, c in zip(dks, slope_times_dk, cap_measured, cap_theory, strict=True):
+    print(f"{dk:4d}   {s:8.3f}   {m:8.1f} / {c:6.1f}")
 
 # %% [markdown]
 # The fit and the local interpolation of `cosine_capacity` agree within a few percent,
@@ -289,26 +293,32 @@ print(f"log-log slope: cosine-0.9 (N - 1) {b_cos:.2f}, error-free {b_free:.2f}")
 # Is it steeper than the worst-case exponent printed above?
 
 # %%
-typical = np.zeros(3)
-typical_sd = np.zeros(3)
-for i, (dk, n_max) in enumerate(zip(dks, (14, 24, 40), strict=True)):
-    k = random_unit_keys(n_max, dk, batch=100, random_state=rng)
-    v = random_binary_values(n_max, 128, batch=100, random_state=rng)
-    cap = sign_recall_capacity(k, v)  # blank
-    typical[i] = cap.mean()  # blank
-    typical_sd[i] = cap.std(ddof=1)
-    check_true(f"n_max large enough for d_k = {dk}", cap.max() < n_max,
-               "some memory reached n_max: raise n_max")
+n_maxes = (14, 24, 40)
+pairs = [(random_unit_keys(n_max, dk, batch=100, random_state=rng),
+          random_binary_values(n_max, 128, batch=100, random_state=rng))
+         for dk, n_max in zip(dks, n_maxes, strict=True)]  # (keys, values) per d_k
+typical = np.zeros(3)  # blank
+for i, (k, v) in enumerate(pairs):
+    # >>> blank
+    typical[i] = sign_recall_capacity(k, v).mean()
+    # <<< blank
 b_typical = np.polyfit(np.log(dks), np.log(typical), 1)[0]  # blank
-for dk, t, s in zip(dks, typical, typical_sd, strict=True):
-    print(f"d_k = {dk:3d}: typical sign-recall capacity {t:5.2f} ± {s:4.2f} (SD)")
-print(f"log-log slope: typical {b_typical:.2f}, worst case {b_free:.2f}")
 
 # %%
+caps_ref = [sign_recall_capacity(k, v) for k, v in pairs]
+check_close("typical", typical, [c.mean() for c in caps_ref], rtol=1e-10,
+            hint="the mean over the 100 memories of sign_recall_capacity(k, v)")
+for dk, n_max, c in zip(dks, n_maxes, caps_ref, strict=True):
+    check_true(f"n_max large enough for d_k = {dk}", c.max() < n_max,
+               "some memory reached n_max: raise n_max")
 check_close("b_typical", b_typical, power_law_fit(dks, typical)[0], rtol=1e-8,
             hint="np.polyfit(np.log(d_k), np.log(capacity), 1)[0]")
 check_true("typical steeper than worst case", b_typical > b_free,
            "the typical-case capacity should grow faster with d_k than the worst case")
+typical_sd = np.array([c.std(ddof=1) for c in caps_ref])
+for dk, t, s in zip(dks, typical, typical_sd, strict=True):
+    print(f"d_k = {dk:3d}: typical sign-recall capacity {t:5.2f} ± {s:4.2f} (SD)")
+print(f"log-log slope: typical {b_typical:.2f}, worst case {b_free:.2f}")
 
 # %% [markdown]
 # ## 4. When the conditioned response fades: interference and extinction
@@ -342,15 +352,15 @@ for start in range(4, 64, 4):
     first_cos.append(retrieval_cosine(mem.retrieve(k_int[:, 0]), v_int[:, 0]).mean())  # blank
     n_stored.append(mem.n_items)  # blank
 first_cos, n_stored = np.array(first_cos), np.array(n_stored)
-print("N stored      ", n_stored)
-print("first-pair cos", np.round(first_cos, 3))
-print("closed form   ", np.round(closed_form_cosine(n_stored, dk_int), 3))
 
 # %%
 check_true("n_stored", np.array_equal(n_stored, np.arange(8, 65, 4)),
            "n_stored should be 8, 12, ..., 64 (pairs in memory after each write)")
 check_close("first_cos", first_cos, closed_form_cosine(n_stored, dk_int), rtol=0.03,
             hint="retrieve with the first key k_int[:, 0] and compare with v_int[:, 0]")
+print("N stored      ", n_stored)
+print("first-pair cos", np.round(first_cos, 3))
+print("closed form   ", np.round(closed_form_cosine(n_stored, dk_int), 3))
 
 # %% [markdown]
 # ### Exercise 6 — extinction needs an error-driven rule
@@ -389,17 +399,17 @@ for _ in range(n_trials):
     response.append(np.linalg.norm(retrieve(M_ext, k0), axis=-1).mean())  # blank
 response = np.array(response)
 others_cos = retrieval_cosine(retrieve(M_ext, keys[:, 1:]), values[:, 1:]).mean()  # blank
-before_cos = retrieval_cosine(retrieve(M, keys[:, 1:]), values[:, 1:]).mean()
-print("response |M k0| over extinction trials:", np.round(response, 3))
-print(f"other pairs: mean cosine {before_cos:.4f} before, {others_cos:.4f} after")
 
 # %%
+before_cos = retrieval_cosine(retrieve(M, keys[:, 1:]), values[:, 1:]).mean()
 check_close("M_hebb", M_hebb, M, rtol=1e-12,
             hint="a zero US adds the outer product of a zero vector: nothing")
 check_close("response", response, response[0] * (1 - eta) ** np.arange(n_trials + 1),
             rtol=1e-8, hint="error = u - M k0; M <- M + eta * outer(error, k0)")
 check_true("others_cos", abs(others_cos - before_cos) < 0.05,
            "the other pairs should keep almost all of their recall")
+print("response |M k0| over extinction trials:", np.round(response, 3))
+print(f"other pairs: mean cosine {before_cos:.4f} before, {others_cos:.4f} after")
 
 # %% tags=["figure"]
 fig, (ax_i, ax_e) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")

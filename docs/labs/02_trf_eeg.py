@@ -111,8 +111,8 @@ print(len(stim), "trials;", stim[0].shape, "stimulus,", resp[0].shape, "response
 # %%
 x = stim[0][:, 0]
 n = x.size
+X_hand = np.zeros((n, lags.size))  # blank
 # >>> blank
-X_hand = np.zeros((n, lags.size))
 for j, tau in enumerate(lags):
     X_hand[tau:, j] = x[: n - tau]
 # <<< blank
@@ -428,9 +428,9 @@ print(f"median held-out r over 60 channels = {np.median(r_ch):.3f}")
 # ### Exercise 3 — one channel's correlation and its permutation p-value
 #
 # For the best channel `ch`, compute the held-out correlation `r_obs` between data
-# `y[:, ch]` and prediction `pred[:, ch]`, then the null: the correlation of the data
-# with the prediction rotated by each of the `shifts` below (`np.roll(p, s)`), and
-# the one-sided p-value
+# `y_ch = y[:, ch]` and prediction `pred_ch = pred[:, ch]`, then the null: the
+# correlation of the data with the prediction rotated by each of the `shifts` below
+# (`np.roll(pred_ch, s)`, one value per shift, in order), and the one-sided p-value
 #
 # $$p = \frac{1 + \#\{r_{null} \ge r_{obs}\}}{1 + n_{perm}}.$$
 #
@@ -444,11 +444,10 @@ min_shift = n_t // 10
 shifts = min_shift + np.random.default_rng(0).choice(
     n_t - 2 * min_shift + 1, size=500, replace=False
 )
-r_obs = np.corrcoef(y[:, ch], pred[:, ch])[0, 1]  # blank
-# >>> blank
-null = np.array([np.corrcoef(y[:, ch], np.roll(pred[:, ch], s))[0, 1] for s in shifts])
-p_hand = (1 + np.sum(null >= r_obs)) / (1 + shifts.size)
-# <<< blank
+y_ch, pred_ch = y[:, ch], pred[:, ch]
+r_obs = np.corrcoef(y_ch, pred_ch)[0, 1]  # blank
+null = np.array([np.corrcoef(y_ch, np.roll(pred_ch, s))[0, 1] for s in shifts])  # blank
+p_hand = (1 + np.sum(null >= r_obs)) / (1 + shifts.size)  # blank
 
 # %%
 r_ref, p_ref, null_ref = circular_shift_test(
@@ -456,8 +455,9 @@ r_ref, p_ref, null_ref = circular_shift_test(
 )
 check_close("r_obs", r_obs, r_ref[0], rtol=1e-8)
 check_close(
-    "null", np.sort(null), np.sort(null_ref[:, 0]), rtol=1e-6, atol=1e-9,
-    hint="rotate the prediction, not the data: np.roll(pred[:, ch], s)",
+    "null", null, null_ref[:, 0], rtol=1e-6, atol=1e-9,
+    hint="one value per shift, in the order of `shifts`; rotate the prediction, "
+    "not the data: np.roll(pred_ch, s)",
 )  # fmt: skip
 check_close(
     "p_hand",
@@ -484,8 +484,8 @@ m_tests = p_ch.size
 # >>> blank
 p_sorted = np.sort(p_ch)
 below = np.nonzero(p_sorted <= np.arange(1, m_tests + 1) / m_tests * q)[0]
-n_fdr = int(below[-1] + 1) if below.size else 0
 # <<< blank
+n_fdr = int(below[-1] + 1) if below.size else 0  # blank
 
 # %%
 reject, p_adjusted = fdr_bh(p_ch, alpha=q)
