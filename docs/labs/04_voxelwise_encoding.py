@@ -476,8 +476,13 @@ print(f"test R^2, median over voxels: banded {np.median(r2_banded):.3f} vs ridge
 gamma = np.exp(banded.deltas_) * banded.best_alphas_[None, :]  # blank
 
 # %%
+# independently: gamma lies on the simplex (it sums to 1), so alpha = 1 / sum exp(delta)
+expected_gamma = np.exp(banded.deltas_) / np.exp(banded.deltas_).sum(axis=0)
+check_close("gamma", gamma, expected_gamma, atol=1e-8,
+            hint="gamma = alpha * exp(delta), with alpha broadcast over the 2 spaces")
 distance = np.abs(gamma.T[:, None, :] - banded.gammas_[None, :, :]).sum(-1).min(1)
-check_true("gamma", np.allclose(gamma.sum(0), 1) and distance.max() < 1e-8,
+check_true("gamma (one of the candidates)",
+           np.allclose(gamma.sum(0), 1) and distance.max() < 1e-8,
            "each voxel's gamma must sum to 1 and be one of banded.gammas_ "
            "(hint: gamma = alpha * exp(delta))")
 

@@ -174,25 +174,32 @@ print(task_table.head(6).to_string())
 print(f"... {len(task_table)} tasks, {task_table['key'].nunique()} distinct keys")
 
 # %% [markdown]
-# **Exercise 1 — write a spec.** Write, as a Python dict with the structure of the TOML
-# file, a spec of the same experiment that sweeps `d_k` over 32 and 128 and `load`
-# over 0.5, 1 and 2, with 3 repetitions, root seed 11, the serial executor,
-# `d_v = 64` and `backend = "numpy"` fixed, and no checks. Then compute its number of
-# tasks by hand.
+# **Exercise 1 — write a spec.** Complete `make_my_spec()` so that it returns, as a
+# Python dict with the structure of the TOML file, a spec of the same experiment that
+# sweeps `d_k` over 32 and 128 and `load` over 0.5, 1 and 2, with 3 repetitions, root
+# seed 11, the serial executor, `d_v = 64` and `backend = "numpy"` fixed, and no
+# checks. Then compute its number of tasks by hand.
 
 # %%
-my_spec = {"experiment": "hebbian_memory", "executor": "serial"}
-# >>> blank
-my_spec["seed"] = 11
-my_spec["repetitions"] = 3
-my_spec["fixed"] = {"d_v": 64, "backend": "numpy"}
-my_spec["grid"] = {"d_k": [32, 128], "load": [0.5, 1.0, 2.0]}
-# <<< blank
+def make_my_spec():
+    """Exercise 1's spec, as a dict with the structure of the TOML file."""
+    my_spec = {"experiment": "hebbian_memory", "executor": "serial"}
+    # >>> blank
+    my_spec["seed"] = 11
+    my_spec["repetitions"] = 3
+    my_spec["fixed"] = {"d_v": 64, "backend": "numpy"}
+    my_spec["grid"] = {"d_k": [32, 128], "load": [0.5, 1.0, 2.0]}
+    return my_spec
+    # <<< blank
+
+
 n_tasks_by_hand = 2 * 3 * 3  # blank
 
 # %%
-loaded = load_spec(my_spec)  # raises a SpecError naming the field if anything is off
-check_true("my_spec", loaded.seed == 11 and loaded.repetitions == 3
+my_spec = make_my_spec()
+# load_spec raises a SpecError naming the field if anything is off
+loaded = my_spec and load_spec(my_spec)
+check_true("make_my_spec()", loaded and loaded.seed == 11 and loaded.repetitions == 3
            and dict(loaded.fixed) == {"d_v": 64, "backend": "numpy"}
            and sorted(loaded.grid["d_k"]) == [32, 128]
            and sorted(loaded.grid["load"]) == [0.5, 1.0, 2.0],
@@ -512,7 +519,15 @@ if str(work) not in sys.path:
 importlib.invalidate_caches()
 if "my_experiments" in sys.modules:  # edited and run again: load the new text
     importlib.reload(sys.modules["my_experiments"])
+my_experiments = importlib.import_module("my_experiments")
 
+# %%
+# one trial, called directly, before the module runs on worker processes
+one_trial = my_experiments.NormalTail.trial({"n": 1000, "z": 1.0},
+                                            np.random.default_rng(0))
+check_true("NormalTail.trial", one_trial and set(one_trial) == {"tail"}
+           and 0.0 <= one_trial["tail"] <= 1.0,
+           'trial must return {"tail": the fraction of |x| > z}')
 tail_spec = {
     "experiment": "normal_tail", "module": "my_experiments", "seed": 5,
     "repetitions": 4, "executor": "processes", "n_workers": 2,
