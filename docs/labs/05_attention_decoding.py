@@ -212,12 +212,12 @@ rec, cand = recs[0], envs[0]
 win = int(5.0 * fs)
 n_win = rec.size // win
 # >>> blank
-r_win = np.zeros((n_win, 2))
+rows = []
 for w in range(n_win):
     seg = slice(w * win, (w + 1) * win)
-    for k in range(2):
-        r_win[w, k] = np.corrcoef(rec[seg], cand[seg, k])[0, 1]
+    rows.append([np.corrcoef(rec[seg], cand[seg, k])[0, 1] for k in range(2)])
 # <<< blank
+r_win = np.array(rows)  # blank
 choice = np.argmax(r_win, axis=1)  # blank
 
 # %%
@@ -238,8 +238,8 @@ hits = [
     classify_windows(r, e, win10) == a
     for r, e, a in zip(recs, envs, attended, strict=True)
 ]
-acc_10 = np.concatenate(hits).mean()
 # <<< blank
+acc_10 = np.concatenate(hits).mean()  # blank
 
 # %%
 ref_acc, _ = accuracy_curve(recs, envs, attended, [10.0], fs)
@@ -263,8 +263,8 @@ n_dec = 96
 # >>> blank
 pmf = np.array([comb(n_dec, k) for k in range(n_dec + 1)]) / 2**n_dec
 k95 = int(np.argmax(np.cumsum(pmf) >= 0.95))
-chance_96 = k95 / n_dec
 # <<< blank
+chance_96 = k95 / n_dec  # blank
 
 # %%
 check_close(
