@@ -18,7 +18,7 @@ SPECS = sorted(p.name for p in (REPO / "experiments").glob("*.toml"))
 
 def _git_files() -> list[str]:
     if shutil.which("git") is None or not (REPO / ".git").exists():
-        pytest.skip("needs a git checkout to list the tracked files")
+        pytest.skip(reason="needs a git checkout to list the tracked files")
     done = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=REPO,

@@ -62,7 +62,7 @@ def _skip_without_data(source):
         try:
             mne_test_path()
         except DataNotFoundError as err:
-            pytest.skip(f"{source.name} needs a real recording: {err}")
+            pytest.skip(reason=f"{source.name} needs a real recording: {err}")
 
 
 @pytest.mark.slow
