@@ -7,6 +7,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from _host_copies import refuse_host_copies  # noqa: E402
+
 from cogattn.encoders.banded import BandedRidgeCV  # noqa: E402
 from cogattn.encoders.ridge import Ridge, RidgeCV  # noqa: E402
 
@@ -35,33 +37,13 @@ def _data(rng, device):
 
 
 N_SAMPLES = 60
-_numpy, _cpu = torch.Tensor.numpy, torch.Tensor.cpu
-
-
-def _guard(original):
-    """Refuse host copies of data-sized tensors (a column of samples or more).
-
-    The solvers read a handful of eigenvalues on the host to plan their work
-    (``q <= n_features`` values); data never leaves the device.
-    """
-
-    def method(self, *args, **kwargs):
-        if self.numel() >= N_SAMPLES:
-            raise AssertionError(
-                f"a tensor of shape {tuple(self.shape)} was copied to the host"
-            )
-        return original(self, *args, **kwargs)
-
-    return method
 
 
 @pytest.mark.parametrize("est", _estimators(), ids=lambda e: type(e).__name__)
 def test_no_host_copy_and_tensor_results(est, rng, monkeypatch) -> None:
     X, Y, Xt, Yt = _data(rng, "cpu")
     ref = type(est)(**est.get_params()).fit(X, Y)
-    with monkeypatch.context() as m:
-        m.setattr(torch.Tensor, "numpy", _guard(_numpy))
-        m.setattr(torch.Tensor, "cpu", _guard(_cpu))
+    with refuse_host_copies(monkeypatch, N_SAMPLES):
         est.fit(Xt, Yt)
         pred = est.predict(Xt)
         per_target = est.score_targets(Xt, Yt)
@@ -100,9 +82,7 @@ def test_cv_must_be_a_known_form() -> None:
 def test_cuda_tensors_stay_on_cuda(est, rng, monkeypatch) -> None:
     X, Y, Xt, Yt = _data(rng, "cuda")
     ref = type(est)(**est.get_params()).fit(X, Y)
-    with monkeypatch.context() as m:
-        m.setattr(torch.Tensor, "numpy", _guard(_numpy))
-        m.setattr(torch.Tensor, "cpu", _guard(_cpu))
+    with refuse_host_copies(monkeypatch, N_SAMPLES):
         est.fit(Xt, Yt)
         pred = est.predict(Xt)
         est.score(Xt, Yt)

@@ -7,6 +7,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from _host_copies import refuse_host_copies  # noqa: E402
+
 from cogattn.encoders.lags import (  # noqa: E402
     EDGE_MODES,
     lagged_cross,
@@ -48,22 +50,6 @@ def _tensors(arrays: list[np.ndarray], device: str = "cpu") -> list:
 
 def _np(x) -> np.ndarray:
     return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
-
-
-_numpy, _cpu = torch.Tensor.numpy, torch.Tensor.cpu
-
-
-def _guard(original):
-    """Refuse host copies of data-sized tensors (a trial's samples or more)."""
-
-    def method(self, *args, **kwargs):
-        if self.numel() >= N_SAMPLES:
-            raise AssertionError(
-                f"a tensor of shape {tuple(self.shape)} was copied to the host"
-            )
-        return original(self, *args, **kwargs)
-
-    return method
 
 
 def _assert_close(actual, expected) -> None:
@@ -161,9 +147,7 @@ def test_no_host_copy_and_tensor_results(rng, monkeypatch, direction) -> None:
     st, rt = _tensors(stim), _tensors(resp)
     x = st if direction == "forward" else rt
     model = TRF(-0.05, 0.08, SFREQ, alpha=[1.0, 100.0], cv=2, direction=direction)
-    with monkeypatch.context() as m:
-        m.setattr(torch.Tensor, "numpy", _guard(_numpy))
-        m.setattr(torch.Tensor, "cpu", _guard(_cpu))
+    with refuse_host_copies(monkeypatch, N_SAMPLES):
         model.fit(st, rt)
         pred = model.predict(x)
         score = model.score(st, rt)
@@ -243,9 +227,7 @@ def test_cuda_tensors_stay_on_cuda(rng, monkeypatch, direction, edges) -> None:
     )
     ref = TRF(**kw).fit(stim, resp)
     model = TRF(**kw)
-    with monkeypatch.context() as m:
-        m.setattr(torch.Tensor, "numpy", _guard(_numpy))
-        m.setattr(torch.Tensor, "cpu", _guard(_cpu))
+    with refuse_host_copies(monkeypatch, N_SAMPLES):
         model.fit(st, rt)
         pred = model.predict(x)
         score = model.score(st, rt)
