@@ -43,6 +43,16 @@ class BuildPyWithSpecs(build_py):
         ]
 
 
+#: Anchor and real-data packages, one list per family (kept out of install_requires).
+REFERENCE_ENCODERS = [
+    "himalaya>=0.4.6",
+    "mtrf>=2.0",
+]
+REFERENCE_TENSORBRAIN: list[str] = []
+REFERENCE_WORKSPACE: list[str] = []
+REFERENCE_SCANPATH: list[str] = []
+
+
 def _version() -> str:
     for line in (HERE / "cogattn" / "__init__.py").read_text().splitlines():
         if line.startswith("__version__"):
@@ -116,10 +126,13 @@ setup(
             "ipykernel>=6",
             "scikit-image>=0.22",
         ],
-        # Anchor libraries that reference tests and benchmarks compare against.
+        # Anchor libraries that reference tests and benchmarks compare against,
+        # and packages that ship the real data those tests read.
         "reference": [
-            "himalaya>=0.4.6",
-            "mtrf>=2.0",
+            *REFERENCE_ENCODERS,
+            *REFERENCE_TENSORBRAIN,
+            *REFERENCE_WORKSPACE,
+            *REFERENCE_SCANPATH,
         ],
     },
     entry_points={"console_scripts": ["cogattn=cogattn.cli:main"]},
