@@ -1,0 +1,50 @@
+"""Gaze scanpaths: data model, eye-tracking I/O, fixation detection and metrics.
+
+- :mod:`cogattn.scanpath.geometry`: :class:`ScreenGeometry`, pixels to degrees of
+  visual angle.
+- :mod:`cogattn.scanpath.scanpath`: :class:`Scanpath`, validated fixations.
+- :mod:`cogattn.scanpath.tabular`: CSV / TSV import and atomic export.
+- :mod:`cogattn.scanpath.detection`: I-VT and I-DT fixation detection from raw gaze
+  samples, with fixation and saccade statistics.
+- :mod:`cogattn.scanpath.search_fixations`: scanpaths from :mod:`cogattn.search`.
+
+EyeLink EDF files are read by :func:`cogattn.datasets.eyelink.read_eyelink`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from cogattn.scanpath.geometry import ScreenGeometry
+from cogattn.scanpath.scanpath import Scanpath, check_same_screen
+from cogattn.scanpath.search_fixations import scanpaths_from_search
+from cogattn.scanpath.tabular import read_scanpaths, write_scanpaths
+
+_LAZY = {
+    "FixationEvents": "cogattn.scanpath.detection",
+    "detect_fixations": "cogattn.scanpath.detection",
+    "gaze_speed": "cogattn.scanpath.detection",
+    "idt": "cogattn.scanpath.detection",
+    "ivt": "cogattn.scanpath.detection",
+}
+
+__all__ = [
+    "Scanpath",
+    "ScreenGeometry",
+    "check_same_screen",
+    "read_scanpaths",
+    "scanpaths_from_search",
+    "write_scanpaths",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'cogattn.scanpath' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
