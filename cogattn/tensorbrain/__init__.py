@@ -1,0 +1,81 @@
+"""The tensor brain: knowledge graphs as tensors, tensor models, semantic decoding.
+
+- :mod:`cogattn.tensorbrain.graphs`: :class:`KnowledgeGraph` (triples with entity and
+  relation vocabularies, networkx conversions) and the head-relation-tail TSV reader.
+- :mod:`cogattn.tensorbrain.adjacency`: the sparse adjacency tensor
+  (entities x relations x entities) and back.
+- :mod:`cogattn.tensorbrain.datasets`: Nations, Kinships and UMLS splits.
+- :mod:`cogattn.tensorbrain.ranking`: filtered ranks in both directions, MRR, Hits@k.
+- :mod:`cogattn.tensorbrain.scoring`: RESCAL, DistMult, ComplEx and TuckER with 1-N
+  scoring (torch).
+- :mod:`cogattn.tensorbrain.training`: :class:`KGEmbedding`, training with
+  cross-entropy over entities, reciprocal relations and N3/L2 penalties, and its
+  filtered evaluation.
+
+Figures are drawn by :mod:`cogattn.viz.tensorbrain`. The numpy parts import without
+torch; the torch names load it when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from cogattn.tensorbrain.adjacency import adjacency_tensor, from_adjacency
+from cogattn.tensorbrain.datasets import (
+    DATASETS,
+    KGSplits,
+    kg_dataset_path,
+    load_kg_dataset,
+    load_kg_splits,
+)
+from cogattn.tensorbrain.graphs import KnowledgeGraph, parse_triples, read_triples
+from cogattn.tensorbrain.ranking import (
+    FilterIndex,
+    filter_index,
+    filtered_ranks,
+    rank_metrics,
+    reciprocal_triples,
+)
+from cogattn.tensorbrain.training import KGEmbedding, evaluate_ranking
+
+_LAZY = {
+    "MODELS": "cogattn.tensorbrain.scoring",
+    "TensorModel": "cogattn.tensorbrain.scoring",
+    "RESCAL": "cogattn.tensorbrain.scoring",
+    "DistMult": "cogattn.tensorbrain.scoring",
+    "ComplEx": "cogattn.tensorbrain.scoring",
+    "TuckER": "cogattn.tensorbrain.scoring",
+    "make_model": "cogattn.tensorbrain.scoring",
+}
+
+__all__ = [
+    "DATASETS",
+    "FilterIndex",
+    "KGEmbedding",
+    "KGSplits",
+    "KnowledgeGraph",
+    "adjacency_tensor",
+    "evaluate_ranking",
+    "filter_index",
+    "filtered_ranks",
+    "from_adjacency",
+    "kg_dataset_path",
+    "load_kg_dataset",
+    "load_kg_splits",
+    "parse_triples",
+    "rank_metrics",
+    "read_triples",
+    "reciprocal_triples",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'cogattn.tensorbrain' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,102 @@
+# Type stub of cogattn.tensorbrain: the names that __init__.py loads eagerly and those
+# it loads on first access (its _LAZY table), so type checkers and IDEs see them all.
+
+from cogattn.tensorbrain.adjacency import (
+    adjacency_tensor as adjacency_tensor,
+)
+from cogattn.tensorbrain.adjacency import (
+    from_adjacency as from_adjacency,
+)
+from cogattn.tensorbrain.datasets import (
+    DATASETS as DATASETS,
+)
+from cogattn.tensorbrain.datasets import (
+    KGSplits as KGSplits,
+)
+from cogattn.tensorbrain.datasets import (
+    kg_dataset_path as kg_dataset_path,
+)
+from cogattn.tensorbrain.datasets import (
+    load_kg_dataset as load_kg_dataset,
+)
+from cogattn.tensorbrain.datasets import (
+    load_kg_splits as load_kg_splits,
+)
+from cogattn.tensorbrain.graphs import (
+    KnowledgeGraph as KnowledgeGraph,
+)
+from cogattn.tensorbrain.graphs import (
+    parse_triples as parse_triples,
+)
+from cogattn.tensorbrain.graphs import (
+    read_triples as read_triples,
+)
+from cogattn.tensorbrain.ranking import (
+    FilterIndex as FilterIndex,
+)
+from cogattn.tensorbrain.ranking import (
+    filter_index as filter_index,
+)
+from cogattn.tensorbrain.ranking import (
+    filtered_ranks as filtered_ranks,
+)
+from cogattn.tensorbrain.ranking import (
+    rank_metrics as rank_metrics,
+)
+from cogattn.tensorbrain.ranking import (
+    reciprocal_triples as reciprocal_triples,
+)
+from cogattn.tensorbrain.scoring import (
+    ComplEx as ComplEx,
+)
+from cogattn.tensorbrain.scoring import (
+    DistMult as DistMult,
+)
+from cogattn.tensorbrain.scoring import (
+    MODELS as MODELS,
+)
+from cogattn.tensorbrain.scoring import (
+    RESCAL as RESCAL,
+)
+from cogattn.tensorbrain.scoring import (
+    TensorModel as TensorModel,
+)
+from cogattn.tensorbrain.scoring import (
+    TuckER as TuckER,
+)
+from cogattn.tensorbrain.scoring import (
+    make_model as make_model,
+)
+from cogattn.tensorbrain.training import (
+    KGEmbedding as KGEmbedding,
+)
+from cogattn.tensorbrain.training import (
+    evaluate_ranking as evaluate_ranking,
+)
+
+__all__ = [
+    "ComplEx",
+    "DATASETS",
+    "DistMult",
+    "FilterIndex",
+    "KGEmbedding",
+    "KGSplits",
+    "KnowledgeGraph",
+    "MODELS",
+    "RESCAL",
+    "TensorModel",
+    "TuckER",
+    "adjacency_tensor",
+    "evaluate_ranking",
+    "filter_index",
+    "filtered_ranks",
+    "from_adjacency",
+    "kg_dataset_path",
+    "load_kg_dataset",
+    "load_kg_splits",
+    "make_model",
+    "parse_triples",
+    "rank_metrics",
+    "read_triples",
+    "reciprocal_triples",
+]
