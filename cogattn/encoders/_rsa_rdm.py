@@ -166,9 +166,11 @@ def _fold_means(
             "crossnobis needs every condition in every fold; condition index "
             f"{miss % k} is missing from fold index {miss // k}"
         )
-    sums = np.zeros((f * k, x.shape[1]))
-    np.add.at(sums, cell, x)
-    return (sums / counts[:, None]).reshape(f, k, x.shape[1])
+    from scipy.sparse import csr_matrix
+
+    weights = 1.0 / counts[cell]
+    avg = csr_matrix((weights, (cell, np.arange(cell.size))), shape=(f * k, cell.size))
+    return np.asarray(avg @ x).reshape(f, k, x.shape[1])
 
 
 class _Precision:
