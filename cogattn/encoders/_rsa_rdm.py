@@ -21,7 +21,8 @@ Ledoit-Wolf shrinkage towards a multiple of the identity as rsatoolbox's
 ``shrinkage_eye``; ``"diag"``, univariate noise normalisation) is never formed as a
 ``P x P`` matrix. The shrunk covariance ``c (a I + (b / n) R^T R)`` of ``n``
 residuals ``R`` is inverted with the Woodbury identity, so the kernel costs
-``O(K P n + K^2 P)`` time and ``O((K + n) P)`` memory.
+``O(K P n + K^2 P)`` time and ``O((K + n) P)`` memory beyond the data (one
+fold mean at a time).
 """
 
 from __future__ import annotations
@@ -154,23 +155,21 @@ def _labels(values: Any, name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     return uniq, inv.ravel()
 
 
-def _fold_means(
-    x: np.ndarray, cond: np.ndarray, fold: np.ndarray, k: int, f: int
+def _fold_mean(
+    x: np.ndarray, cond: np.ndarray, rows: np.ndarray, k: int, fold: int
 ) -> np.ndarray:
-    """Means per (fold, condition): shape (F, K, P); every cell must be observed."""
-    cell = fold * k + cond
-    counts = np.bincount(cell, minlength=f * k).astype(np.float64)
-    if np.any(counts == 0):
-        miss = np.flatnonzero(counts == 0)[0]
-        raise ValidationError(
-            "crossnobis needs every condition in every fold; condition index "
-            f"{miss % k} is missing from fold index {miss // k}"
-        )
+    """Mean pattern per condition over ``rows`` (one fold): shape (K, P)."""
     from scipy.sparse import csr_matrix
 
-    weights = 1.0 / counts[cell]
-    avg = csr_matrix((weights, (cell, np.arange(cell.size))), shape=(f * k, cell.size))
-    return np.asarray(avg @ x).reshape(f, k, x.shape[1])
+    c = cond[rows]
+    counts = np.bincount(c, minlength=k).astype(np.float64)
+    if np.any(counts == 0):
+        raise ValidationError(
+            "crossnobis needs every condition in every fold; condition index "
+            f"{int(np.flatnonzero(counts == 0)[0])} is missing from fold index {fold}"
+        )
+    avg = csr_matrix((1.0 / counts[c], (c, rows)), shape=(k, x.shape[0]))
+    return np.asarray(avg @ x)
 
 
 class _Precision:
@@ -305,12 +304,14 @@ def crossnobis_rdm(
         raise ValidationError(f"crossnobis needs at least 3 conditions, got {k}")
     if f < 2:
         raise ValidationError(f"crossnobis needs at least 2 folds, got {f}")
-    means = _fold_means(x, cond, fold, k, f)
     prec = _Precision(noise, residuals, p, dof)
-    total = means.sum(axis=0)
-    kern = prec.kernel(total, total)
-    for m in means:  # F small products of shape (K, K)
+    total = np.zeros((k, p))
+    kern = np.zeros((k, k))
+    for i in range(f):  # one fold mean in memory at a time
+        m = _fold_mean(x, cond, np.flatnonzero(fold == i), k, i)
         kern -= prec.kernel(m, m)
+        total += m
+    kern += prec.kernel(total, total)
     kern /= f * (f - 1)
     diag = np.diag(kern)
     iu = np.triu_indices(k, 1)
