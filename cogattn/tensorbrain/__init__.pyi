@@ -47,16 +47,16 @@ from cogattn.tensorbrain.ranking import (
     reciprocal_triples as reciprocal_triples,
 )
 from cogattn.tensorbrain.scoring import (
-    ComplEx as ComplEx,
-)
-from cogattn.tensorbrain.scoring import (
-    DistMult as DistMult,
-)
-from cogattn.tensorbrain.scoring import (
     MODELS as MODELS,
 )
 from cogattn.tensorbrain.scoring import (
     RESCAL as RESCAL,
+)
+from cogattn.tensorbrain.scoring import (
+    ComplEx as ComplEx,
+)
+from cogattn.tensorbrain.scoring import (
+    DistMult as DistMult,
 )
 from cogattn.tensorbrain.scoring import (
     TensorModel as TensorModel,
@@ -75,15 +75,15 @@ from cogattn.tensorbrain.training import (
 )
 
 __all__ = [
-    "ComplEx",
     "DATASETS",
+    "MODELS",
+    "RESCAL",
+    "ComplEx",
     "DistMult",
     "FilterIndex",
     "KGEmbedding",
     "KGSplits",
     "KnowledgeGraph",
-    "MODELS",
-    "RESCAL",
     "TensorModel",
     "TuckER",
     "adjacency_tensor",

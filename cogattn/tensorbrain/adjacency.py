@@ -49,7 +49,8 @@ def adjacency_tensor(graph: KnowledgeGraph, *, format: str = "scipy") -> Any:
 
         idx = torch.as_tensor(np.stack([h, r, t]), dtype=torch.long)
         vals = torch.ones(idx.shape[1], dtype=torch.float32)
-        return torch.sparse_coo_tensor(idx, vals, (n_e, n_r, n_e)).coalesce()
+        X = torch.sparse_coo_tensor(idx, vals, (n_e, n_r, n_e), check_invariants=True)
+        return X.coalesce()
     from scipy import sparse
 
     order = np.argsort(r, kind="stable")

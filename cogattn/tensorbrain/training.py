@@ -197,7 +197,7 @@ class KGEmbedding:
         if self.reciprocal:
             triples = reciprocal_triples(graph.triples, n_r)
         else:
-            triples = graph.triples
+            triples = np.array(graph.triples)
         if self.loss == "bce":
             queries, inverse = np.unique(triples[:, :2], axis=0, return_inverse=True)
             labels = torch.zeros(len(queries), n_e, device=device)
