@@ -5,6 +5,9 @@
 - temporal response functions over lists of trials (:class:`TRF`), forward (encoding)
   and backward (stimulus reconstruction), with MNE objects in and out;
 - auditory attention decoding (:class:`AttentionDecoder`);
+- functional alignment across subjects: Procrustes, hyperalignment, shared response
+  models (subject adapters with a shared decoder in :mod:`cogattn.encoders.adapters`,
+  which needs torch);
 - representational similarity: RDMs (euclidean, correlation, crossnobis), their
   comparison, bootstrap and noise ceilings; centered kernel alignment; unit matching;
 - statistics: per-target correlation and R^2, circular-shift and trial-permutation
@@ -16,6 +19,13 @@ from cogattn.encoders.aad import (
     accuracy_curve,
     classify_windows,
     window_correlations,
+)
+from cogattn.encoders.alignment import (
+    SRM,
+    Hyperalignment,
+    Procrustes,
+    alignment_generalisation,
+    procrustes,
 )
 from cogattn.encoders.banded import BandedRidgeCV
 from cogattn.encoders.cka import cka, gram_linear, gram_rbf, hsic
@@ -52,12 +62,16 @@ from cogattn.encoders.unit_matching import (
 
 __all__ = [
     "DEFAULT_ALPHAS",
+    "SRM",
     "TRF",
     "AttentionDecoder",
     "BandedRidgeCV",
+    "Hyperalignment",
+    "Procrustes",
     "Ridge",
     "RidgeCV",
     "accuracy_curve",
+    "alignment_generalisation",
     "bootstrap_indices",
     "bootstrap_rdm_comparison",
     "bootstrap_scores",
@@ -82,6 +96,7 @@ __all__ = [
     "paired_bootstrap_difference",
     "pearsonr",
     "pool_rdms",
+    "procrustes",
     "r2_score",
     "rdm",
     "rdm_to_matrix",
