@@ -7,6 +7,10 @@
 - :mod:`cogattn.scanpath.detection`: I-VT and I-DT fixation detection from raw gaze
   samples, with fixation and saccade statistics.
 - :mod:`cogattn.scanpath.search_fixations`: scanpaths from :mod:`cogattn.search`.
+- :mod:`cogattn.scanpath.saliency_metrics`: NSS, AUC-Judd, AUC-Borji, shuffled AUC,
+  CC, KL divergence, SIM, information gain, batched over maps.
+- :mod:`cogattn.scanpath.multimatch`: MultiMatch's five similarities, batched over
+  pairs.
 
 EyeLink EDF files are read by :func:`cogattn.datasets.eyelink.read_eyelink`.
 """
@@ -27,6 +31,20 @@ _LAZY = {
     "gaze_speed": "cogattn.scanpath.detection",
     "idt": "cogattn.scanpath.detection",
     "ivt": "cogattn.scanpath.detection",
+    "MULTIMATCH_DIMENSIONS": "cogattn.scanpath.multimatch",
+    "multimatch": "cogattn.scanpath.multimatch",
+    "multimatch_pairs": "cogattn.scanpath.multimatch",
+    "PackedScanpaths": "cogattn.scanpath.packing",
+    "pack_scanpaths": "cogattn.scanpath.packing",
+    "auc_borji": "cogattn.scanpath.saliency_metrics",
+    "auc_judd": "cogattn.scanpath.saliency_metrics",
+    "auc_shuffled": "cogattn.scanpath.saliency_metrics",
+    "cc": "cogattn.scanpath.saliency_metrics",
+    "fixation_density": "cogattn.scanpath.saliency_metrics",
+    "information_gain": "cogattn.scanpath.saliency_metrics",
+    "kl_divergence": "cogattn.scanpath.saliency_metrics",
+    "nss": "cogattn.scanpath.saliency_metrics",
+    "sim": "cogattn.scanpath.saliency_metrics",
 }
 
 __all__ = [
