@@ -10,7 +10,8 @@
   scoring (torch).
 - :mod:`cogattn.tensorbrain.training`: :class:`KGEmbedding`, training with
   cross-entropy over entities, reciprocal relations and N3/L2 penalties, and its
-  filtered evaluation.
+  filtered evaluation; :mod:`cogattn.tensorbrain.link_prediction`: one fit and
+  evaluation on a bundled data set.
 
 Figures are drawn by :mod:`cogattn.viz.tensorbrain`. The numpy parts import without
 torch; the torch names load it when first used.
@@ -37,6 +38,7 @@ from cogattn.tensorbrain.ranking import (
     rank_metrics,
     reciprocal_triples,
 )
+from cogattn.tensorbrain.link_prediction import run_link_prediction
 from cogattn.tensorbrain.training import KGEmbedding, evaluate_ranking
 
 _LAZY = {
@@ -67,6 +69,7 @@ __all__ = [
     "rank_metrics",
     "read_triples",
     "reciprocal_triples",
+    "run_link_prediction",
     *_LAZY,
 ]
 

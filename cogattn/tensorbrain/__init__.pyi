@@ -31,6 +31,9 @@ from cogattn.tensorbrain.graphs import (
 from cogattn.tensorbrain.graphs import (
     read_triples as read_triples,
 )
+from cogattn.tensorbrain.link_prediction import (
+    run_link_prediction as run_link_prediction,
+)
 from cogattn.tensorbrain.ranking import (
     FilterIndex as FilterIndex,
 )
@@ -99,4 +102,5 @@ __all__ = [
     "rank_metrics",
     "read_triples",
     "reciprocal_triples",
+    "run_link_prediction",
 ]
