@@ -11,6 +11,13 @@
   CC, KL divergence, SIM, information gain, batched over maps.
 - :mod:`cogattn.scanpath.multimatch`: MultiMatch's five similarities, batched over
   pairs.
+- :mod:`cogattn.scanpath.sequence_metrics`: ScanMatch, sequence score, string edit
+  distance; :mod:`cogattn.scanpath.trajectory_metrics`: DTW and discrete Fréchet.
+- :mod:`cogattn.scanpath.consistency`: leave-one-observer-out human consistency and
+  model agreement.
+
+The numpy parts import without numba; the metric names load their numba kernels
+when first used.
 
 EyeLink EDF files are read by :func:`cogattn.datasets.eyelink.read_eyelink`.
 """
@@ -45,6 +52,18 @@ _LAZY = {
     "kl_divergence": "cogattn.scanpath.saliency_metrics",
     "nss": "cogattn.scanpath.saliency_metrics",
     "sim": "cogattn.scanpath.saliency_metrics",
+    "FixationClusters": "cogattn.scanpath.sequence_metrics",
+    "edit_distance": "cogattn.scanpath.sequence_metrics",
+    "fixation_clusters": "cogattn.scanpath.sequence_metrics",
+    "grid_labels": "cogattn.scanpath.sequence_metrics",
+    "scanmatch": "cogattn.scanpath.sequence_metrics",
+    "sequence_score": "cogattn.scanpath.sequence_metrics",
+    "substitution_matrix": "cogattn.scanpath.sequence_metrics",
+    "dtw_distance": "cogattn.scanpath.trajectory_metrics",
+    "frechet_distance": "cogattn.scanpath.trajectory_metrics",
+    "ConsistencyResult": "cogattn.scanpath.consistency",
+    "human_consistency": "cogattn.scanpath.consistency",
+    "model_agreement": "cogattn.scanpath.consistency",
 }
 
 __all__ = [
