@@ -15,6 +15,9 @@
   distance; :mod:`cogattn.scanpath.trajectory_metrics`: DTW and discrete Fréchet.
 - :mod:`cogattn.scanpath.consistency`: leave-one-observer-out human consistency and
   model agreement.
+- :mod:`cogattn.scanpath.generators`: spectral-residual saliency with winner-take-all
+  and inhibition of return, random and centre-bias baselines, human-likeness of
+  saccade amplitudes and fixation durations.
 
 The numpy parts import without numba; the metric names load their numba kernels
 when first used.
@@ -38,6 +41,13 @@ _LAZY = {
     "gaze_speed": "cogattn.scanpath.detection",
     "idt": "cogattn.scanpath.detection",
     "ivt": "cogattn.scanpath.detection",
+    "merge_fixations": "cogattn.scanpath.detection",
+    "scanpaths_from_recording": "cogattn.scanpath.detection",
+    "SaliencyScanpathGenerator": "cogattn.scanpath.generators",
+    "centre_bias_scanpaths": "cogattn.scanpath.generators",
+    "human_likeness": "cogattn.scanpath.generators",
+    "random_scanpaths": "cogattn.scanpath.generators",
+    "spectral_residual_saliency": "cogattn.scanpath.generators",
     "MULTIMATCH_DIMENSIONS": "cogattn.scanpath.multimatch",
     "multimatch": "cogattn.scanpath.multimatch",
     "multimatch_pairs": "cogattn.scanpath.multimatch",

@@ -18,6 +18,11 @@ fixation's position is the mean of its samples; its onset is the time of its fir
 sample and its duration ``(stop - start) / sfreq`` (samples times the sampling period).
 Saccades are the gaps between consecutive fixations: amplitude (the angle between the
 two fixation positions), duration, and peak speed of the samples between them.
+
+:func:`merge_fixations` is the usual clean-up of a velocity filter (as in Tobii's I-VT
+fixation filter, Olsen 2012): neighbouring fixations separated by less than
+``max_gap_s`` and ``max_angle_deg`` are merged (noise and microsaccades split them),
+then fixations shorter than ``min_duration_s`` are dropped.
 """
 
 from __future__ import annotations
@@ -28,7 +33,12 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.errors import ValidationError
-from cogattn._core.validation import check_array, check_option, check_positive
+from cogattn._core.validation import (
+    check_array,
+    check_int,
+    check_option,
+    check_positive,
+)
 from cogattn.scanpath.geometry import ScreenGeometry
 from cogattn.scanpath.scanpath import Scanpath
 
@@ -38,6 +48,8 @@ __all__ = [
     "gaze_speed",
     "idt",
     "ivt",
+    "merge_fixations",
+    "scanpaths_from_recording",
 ]
 
 
@@ -330,3 +342,121 @@ def detect_fixations(
     """
     check_option(method, ("ivt", "idt"), "method")
     return (ivt if method == "ivt" else idt)(x, y, sfreq, screen, **kwargs)
+
+
+def merge_fixations(
+    events: FixationEvents,
+    x: Any,
+    y: Any,
+    *,
+    max_gap_s: float = 0.075,
+    max_angle_deg: float = 0.5,
+    min_duration_s: float = 0.06,
+) -> FixationEvents:
+    """Merge fixations split by noise, then drop short ones.
+
+    Parameters
+    ----------
+    events : FixationEvents
+        Output of :func:`ivt` or :func:`idt` on ``x, y``.
+    x, y : array-like of shape (n_samples,)
+        The gaze samples the events were detected on (pixels).
+    max_gap_s : float
+        Largest gap between two fixations that may be merged (seconds).
+    max_angle_deg : float
+        Largest angle between their positions (degrees).
+    min_duration_s : float
+        Fixations shorter than this after merging are dropped.
+
+    Returns
+    -------
+    events : FixationEvents
+        Merged fixations (positions re-averaged over their samples).
+    """
+    if not isinstance(events, FixationEvents):
+        raise ValidationError(
+            f"events must be FixationEvents, got {type(events).__name__}"
+        )
+    x, y, sfreq = _check_samples(x, y, events.sfreq, events.screen)
+    gap = check_positive(max_gap_s, "max_gap_s", strict=False)
+    angle = check_positive(max_angle_deg, "max_angle_deg", strict=False)
+    mind = check_positive(min_duration_s, "min_duration_s", strict=False)
+    starts: list[int] = []
+    stops: list[int] = []
+    for a, b, fx, fy in zip(events.start, events.stop, events.x, events.y, strict=True):
+        if starts:
+            # compare with the running mean of the fixation being built
+            sl = slice(starts[-1], stops[-1])
+            mx, my = np.nanmean(x[sl]), np.nanmean(y[sl])
+            close = events.screen.amplitudes(mx, my, fx, fy) <= angle
+            if (a - stops[-1]) / sfreq <= gap and close:
+                stops[-1] = int(b)
+                continue
+        starts.append(int(a))
+        stops.append(int(b))
+    st = np.array(starts, dtype=np.int64)
+    sp = np.array(stops, dtype=np.int64)
+    keep = (sp - st) / sfreq >= mind
+    xd, yd = events.screen.to_degrees(x, y)
+    speed = gaze_speed(xd, yd, sfreq)
+    return _events(st[keep], sp[keep], x, y, speed, sfreq, events.screen)
+
+
+def scanpaths_from_recording(
+    recording: Any,
+    *,
+    segment_length: int = 10,
+    method: str = "ivt",
+    merge: bool = True,
+    **kwargs: Any,
+) -> list[Scanpath]:
+    """Cut a recording's fixations into scanpaths of ``segment_length`` fixations.
+
+    Parameters
+    ----------
+    recording : EyelinkRecording or any object with ``x``, ``y``, ``sfreq``,
+        ``screen`` (and optionally ``path``)
+        Gaze samples in pixels.
+    segment_length : int
+        Fixations per scanpath; a shorter remainder is dropped.
+    method : {"ivt", "idt"}
+        Detector.
+    merge : bool
+        Apply :func:`merge_fixations` with its defaults after detection.
+    **kwargs
+        Thresholds of the detector.
+
+    Returns
+    -------
+    scanpaths : list of Scanpath
+        Observer label: the recording's file name when it has one.
+    """
+    n = check_int(segment_length, "segment_length", low=1)
+    ev = detect_fixations(
+        recording.x,
+        recording.y,
+        recording.sfreq,
+        recording.screen,
+        method=method,
+        **kwargs,
+    )
+    if merge:
+        ev = merge_fixations(ev, recording.x, recording.y)
+    path = getattr(recording, "path", None)
+    observer = None if path is None else getattr(path, "name", str(path))
+    if len(ev) < n:
+        raise ValidationError(
+            f"the recording has {len(ev)} fixations, fewer than segment_length={n}"
+        )
+    whole = ev.to_scanpath(observer=observer)
+    return [
+        Scanpath(
+            whole.x[s : s + n],
+            whole.y[s : s + n],
+            whole.duration[s : s + n],
+            whole.screen,
+            onset=whole.onset[s : s + n],
+            observer=observer,
+        )
+        for s in range(0, len(whole) - n + 1, n)
+    ]
