@@ -55,7 +55,15 @@ REFERENCE_ENCODERS = [
 ]
 REFERENCE_TENSORBRAIN: list[str] = []
 REFERENCE_WORKSPACE: list[str] = []
-REFERENCE_SCANPATH: list[str] = []
+#: pysaliency 0.2.22 installs with the constraints but needs three shims to import and
+#: run (tests/scanpath/_pysaliency.py): pkg_resources (gone from setuptools >= 81),
+#: numpy.trapz (gone from numpy 2.4) and torch (imported, not declared).
+REFERENCE_SCANPATH = [
+    "eyelinkio==0.3.0",
+    "multimatch-gaze==0.1.3",
+    "pymovements==0.28.0",
+    "pysaliency==0.2.22",
+]
 
 
 def _version() -> str:

@@ -1,7 +1,7 @@
 """Import pysaliency 0.2.22 on current numpy and setuptools (test-only shims).
 
-pysaliency 0.2.22 installs with the project's constraints (its Cython extension builds)
-but needs two shims to run on numpy >= 2.4 and setuptools >= 81:
+pysaliency 0.2.22 installs with the project's constraints in a fresh virtual
+environment (its Cython extension builds) but needs three workarounds to run:
 
 1. ``import pysaliency`` imports ``pkg_resources`` (``resource_string``,
    ``resource_listdir``) for its MATLAB model and dataset scripts, and setuptools no
@@ -10,6 +10,9 @@ but needs two shims to run on numpy >= 2.4 and setuptools >= 81:
 2. ``pysaliency.numba_utils.general_roc_numba`` calls ``np.trapz``, removed in numpy
    2.4: the fixture sets ``numpy.trapz = numpy.trapezoid`` for the test only, through
    pytest's ``monkeypatch`` (undone afterwards).
+3. ``import pysaliency`` imports torch (``external_models/deepgaze.py``) without
+   declaring it; torch is a dependency of cogattn, so nothing is needed here, but a
+   bare environment needs torch installed.
 """
 
 from __future__ import annotations
