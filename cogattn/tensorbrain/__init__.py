@@ -12,6 +12,12 @@
   cross-entropy over entities, reciprocal relations and N3/L2 penalties, and its
   filtered evaluation; :mod:`cogattn.tensorbrain.link_prediction`: one fit and
   evaluation on a bundled data set.
+- :mod:`cogattn.tensorbrain.decoder`: :class:`SemanticDecoder`, the four-layer
+  semantic decoder (sensory buffer, index layer, representation layer, working
+  memory) with episodic and semantic memory (torch).
+- :mod:`cogattn.tensorbrain.scenes`: procedural scenes (objects with class, colour,
+  size and position; spatial predicates), rendered; :mod:`cogattn.tensorbrain.
+  perception`: the perception task that trains and measures the decoder.
 
 Figures are drawn by :mod:`cogattn.viz.tensorbrain`. The numpy parts import without
 torch; the torch names load it when first used.
@@ -31,6 +37,8 @@ from cogattn.tensorbrain.datasets import (
     load_kg_splits,
 )
 from cogattn.tensorbrain.graphs import KnowledgeGraph, parse_triples, read_triples
+from cogattn.tensorbrain.link_prediction import run_link_prediction
+from cogattn.tensorbrain.perception import run_perception_task
 from cogattn.tensorbrain.ranking import (
     FilterIndex,
     filter_index,
@@ -38,7 +46,15 @@ from cogattn.tensorbrain.ranking import (
     rank_metrics,
     reciprocal_triples,
 )
-from cogattn.tensorbrain.link_prediction import run_link_prediction
+from cogattn.tensorbrain.scenes import (
+    PREDICATES,
+    EntityPool,
+    Scenes,
+    make_entities,
+    make_scenes,
+    object_crops,
+    render_scenes,
+)
 from cogattn.tensorbrain.training import KGEmbedding, evaluate_ranking
 
 _LAZY = {
@@ -49,14 +65,19 @@ _LAZY = {
     "ComplEx": "cogattn.tensorbrain.scoring",
     "TuckER": "cogattn.tensorbrain.scoring",
     "make_model": "cogattn.tensorbrain.scoring",
+    "SemanticDecoder": "cogattn.tensorbrain.decoder",
+    "DecodeOutput": "cogattn.tensorbrain.decoder",
 }
 
 __all__ = [
     "DATASETS",
+    "PREDICATES",
+    "EntityPool",
     "FilterIndex",
     "KGEmbedding",
     "KGSplits",
     "KnowledgeGraph",
+    "Scenes",
     "adjacency_tensor",
     "evaluate_ranking",
     "filter_index",
@@ -65,11 +86,16 @@ __all__ = [
     "kg_dataset_path",
     "load_kg_dataset",
     "load_kg_splits",
+    "make_entities",
+    "make_scenes",
+    "object_crops",
     "parse_triples",
     "rank_metrics",
     "read_triples",
     "reciprocal_triples",
+    "render_scenes",
     "run_link_prediction",
+    "run_perception_task",
     *_LAZY,
 ]
 

@@ -22,6 +22,12 @@ from cogattn.tensorbrain.datasets import (
 from cogattn.tensorbrain.datasets import (
     load_kg_splits as load_kg_splits,
 )
+from cogattn.tensorbrain.decoder import (
+    DecodeOutput as DecodeOutput,
+)
+from cogattn.tensorbrain.decoder import (
+    SemanticDecoder as SemanticDecoder,
+)
 from cogattn.tensorbrain.graphs import (
     KnowledgeGraph as KnowledgeGraph,
 )
@@ -33,6 +39,9 @@ from cogattn.tensorbrain.graphs import (
 )
 from cogattn.tensorbrain.link_prediction import (
     run_link_prediction as run_link_prediction,
+)
+from cogattn.tensorbrain.perception import (
+    run_perception_task as run_perception_task,
 )
 from cogattn.tensorbrain.ranking import (
     FilterIndex as FilterIndex,
@@ -48,6 +57,27 @@ from cogattn.tensorbrain.ranking import (
 )
 from cogattn.tensorbrain.ranking import (
     reciprocal_triples as reciprocal_triples,
+)
+from cogattn.tensorbrain.scenes import (
+    PREDICATES as PREDICATES,
+)
+from cogattn.tensorbrain.scenes import (
+    EntityPool as EntityPool,
+)
+from cogattn.tensorbrain.scenes import (
+    Scenes as Scenes,
+)
+from cogattn.tensorbrain.scenes import (
+    make_entities as make_entities,
+)
+from cogattn.tensorbrain.scenes import (
+    make_scenes as make_scenes,
+)
+from cogattn.tensorbrain.scenes import (
+    object_crops as object_crops,
+)
+from cogattn.tensorbrain.scenes import (
+    render_scenes as render_scenes,
 )
 from cogattn.tensorbrain.scoring import (
     MODELS as MODELS,
@@ -80,13 +110,18 @@ from cogattn.tensorbrain.training import (
 __all__ = [
     "DATASETS",
     "MODELS",
+    "PREDICATES",
     "RESCAL",
     "ComplEx",
+    "DecodeOutput",
     "DistMult",
+    "EntityPool",
     "FilterIndex",
     "KGEmbedding",
     "KGSplits",
     "KnowledgeGraph",
+    "Scenes",
+    "SemanticDecoder",
     "TensorModel",
     "TuckER",
     "adjacency_tensor",
@@ -97,10 +132,15 @@ __all__ = [
     "kg_dataset_path",
     "load_kg_dataset",
     "load_kg_splits",
+    "make_entities",
     "make_model",
+    "make_scenes",
+    "object_crops",
     "parse_triples",
     "rank_metrics",
     "read_triples",
     "reciprocal_triples",
+    "render_scenes",
     "run_link_prediction",
+    "run_perception_task",
 ]
