@@ -63,20 +63,46 @@ def procrustes(
 def _procrustes(
     x: np.ndarray, y: np.ndarray, scaling: bool
 ) -> tuple[np.ndarray, float]:
+    parts, scale, _ = _procrustes_parts(x, y, scaling)
+    return _build(parts), scale
+
+
+def _build(parts: tuple[np.ndarray, ...]) -> np.ndarray:
+    if len(parts) == 1:
+        return parts[0]
+    vx, m, vyt = parts
+    return vx @ m @ vyt
+
+
+def _procrustes_parts(
+    x: np.ndarray,
+    y: np.ndarray,
+    scaling: bool,
+    svd_x: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> tuple[tuple[np.ndarray, ...], float, np.ndarray]:
+    """Procrustes map in factored form, its scale and the mapped data ``s x R``.
+
+    In the sample-space case ``R = V_x M V_y^T`` is kept as its three factors, so
+    the mapped data ``U_x S_x M V_y^T`` cost no p x q product (``svd_x`` may be
+    passed to reuse the SVD of a fixed ``x`` across template updates).
+    """
     n, p = x.shape
     if n >= min(p, y.shape[1]):
         u, s, vt = linalg.svd(x.T @ y, full_matrices=False)
-        r = u @ vt
+        parts: tuple[np.ndarray, ...] = (u @ vt,)
+        mapped = x @ parts[0]
     else:
-        ux, sx, vxt = linalg.svd(x, full_matrices=False)
+        ux, sx, vxt = svd_x if svd_x is not None else linalg.svd(x, full_matrices=False)
         uy, sy, vyt = linalg.svd(y, full_matrices=False)
         u, s, vt = linalg.svd((sx[:, None] * (ux.T @ uy)) * sy[None, :])
-        r = vxt.T @ (u @ vt) @ vyt
+        m = u @ vt
+        parts = (vxt.T, m, vyt)
+        mapped = ((ux * sx) @ m) @ vyt
     scale = 1.0
     if scaling:
         nx = float((x * x).sum())
         scale = float(s.sum() / nx) if nx > 0 else 1.0
-    return r, scale
+    return parts, scale, scale * mapped
 
 
 class Procrustes:
@@ -163,17 +189,25 @@ class Hyperalignment:
         else:
             ref = check_int(self.reference, "reference", low=0, high=len(xs) - 1)
             template = xs[ref].copy()
-        maps = [_procrustes(x, template, self.scaling) for x in xs]
+        svds = [
+            linalg.svd(x, full_matrices=False) if x.shape[0] < x.shape[1] else None
+            for x in xs
+        ]
+        maps = [
+            _procrustes_parts(x, template, self.scaling, sv)
+            for x, sv in zip(xs, svds, strict=True)
+        ]
         for _ in range(n_iter):
-            template = np.mean(
-                [s * (x @ r) for x, (r, s) in zip(xs, maps, strict=True)], axis=0
-            )
-            maps = [_procrustes(x, template, self.scaling) for x in xs]
+            template = np.mean([mapped for _, _, mapped in maps], axis=0)
+            maps = [
+                _procrustes_parts(x, template, self.scaling, sv)
+                for x, sv in zip(xs, svds, strict=True)
+            ]
         self.template_ = template
         self.transforms_ = []
-        for r, s in maps:
+        for parts, scale, _ in maps:
             est = Procrustes(self.scaling)
-            est.R_, est.scale_ = r, s
+            est.R_, est.scale_ = _build(parts), scale
             self.transforms_.append(est)
         return self
 
