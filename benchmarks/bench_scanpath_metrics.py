@@ -1,8 +1,8 @@
 """Scanpath metrics: cogattn's batched numba MultiMatch against multimatch-gaze.
 
 The same pairs of random scanpaths (uniform fixations on a 1280 x 720 screen,
-durations 0.05-0.6 s) are compared by ``cogattn.scanpath.multimatch`` (one call for
-the whole batch, packing included) and by ``multimatch_gaze.docomparison`` in a loop
+durations 0.05-0.6 s) are compared by ``cogattn.scanpath.multimatch`` (one call
+for the whole batch, packing included) and by ``multimatch_gaze.docomparison`` in a loop
 over pairs (its inputs prepared once, outside the timing). Rows: 1,000 pairs of 10
 fixations, 200 pairs of 80 fixations, and 1,000 pairs of 10 fixations with the
 simplification step (TDir 45 deg, TDur 0.3 s, TAmp 300 px). The agreement column is
@@ -26,7 +26,7 @@ import numpy as np
 from _timing import compare, environment, header, row
 
 from cogattn.scanpath import Scanpath, ScreenGeometry
-from cogattn.scanpath.multimatch import multimatch
+from cogattn.scanpath.multimatch_similarity import multimatch
 from cogattn.scanpath.sequence_metrics import scanmatch
 from cogattn.scanpath.trajectory_metrics import dtw_distance, frechet_distance
 

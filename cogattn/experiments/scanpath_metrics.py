@@ -102,7 +102,7 @@ def _anchor_multimatch(a, b) -> tuple[float, int]:
 
     import multimatch_gaze as mg
 
-    from cogattn.scanpath.multimatch import multimatch
+    from cogattn.scanpath.multimatch_similarity import multimatch
 
     ours = multimatch(a, b)
     diff = 0.0
@@ -180,7 +180,7 @@ def run_task(
     """
     from cogattn.scanpath.consistency import model_agreement
     from cogattn.scanpath.generators import human_likeness
-    from cogattn.scanpath.multimatch import MULTIMATCH_DIMENSIONS, multimatch
+    from cogattn.scanpath.multimatch_similarity import MULTIMATCH_DIMENSIONS, multimatch
 
     check_option(task, ("anchors", "human_likeness"), "task")
     check_option(image, IMAGES, "image")

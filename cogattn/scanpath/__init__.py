@@ -9,8 +9,8 @@
 - :mod:`cogattn.scanpath.search_fixations`: scanpaths from :mod:`cogattn.search`.
 - :mod:`cogattn.scanpath.saliency_metrics`: NSS, AUC-Judd, AUC-Borji, shuffled AUC,
   CC, KL divergence, SIM, information gain, batched over maps.
-- :mod:`cogattn.scanpath.multimatch`: MultiMatch's five similarities, batched over
-  pairs.
+- :mod:`cogattn.scanpath.multimatch_similarity`: MultiMatch's five similarities,
+  batched over pairs.
 - :mod:`cogattn.scanpath.sequence_metrics`: ScanMatch, sequence score, string edit
   distance; :mod:`cogattn.scanpath.trajectory_metrics`: DTW and discrete Fréchet.
 - :mod:`cogattn.scanpath.consistency`: leave-one-observer-out human consistency and
@@ -48,9 +48,9 @@ _LAZY = {
     "human_likeness": "cogattn.scanpath.generators",
     "random_scanpaths": "cogattn.scanpath.generators",
     "spectral_residual_saliency": "cogattn.scanpath.generators",
-    "MULTIMATCH_DIMENSIONS": "cogattn.scanpath.multimatch",
-    "multimatch": "cogattn.scanpath.multimatch",
-    "multimatch_pairs": "cogattn.scanpath.multimatch",
+    "MULTIMATCH_DIMENSIONS": "cogattn.scanpath.multimatch_similarity",
+    "multimatch": "cogattn.scanpath.multimatch_similarity",
+    "multimatch_pairs": "cogattn.scanpath.multimatch_similarity",
     "PackedScanpaths": "cogattn.scanpath.packing",
     "pack_scanpaths": "cogattn.scanpath.packing",
     "auc_borji": "cogattn.scanpath.saliency_metrics",

@@ -4,7 +4,7 @@ import pytest
 from cogattn._core.errors import ValidationError
 from cogattn.scanpath.consistency import human_consistency, model_agreement
 from cogattn.scanpath.geometry import ScreenGeometry
-from cogattn.scanpath.multimatch import multimatch
+from cogattn.scanpath.multimatch_similarity import multimatch
 from cogattn.scanpath.scanpath import Scanpath
 from cogattn.scanpath.sequence_metrics import scanmatch
 from tests.scanpath._helpers import random_scanpath

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from cogattn._core.errors import ValidationError
 from cogattn.scanpath.geometry import ScreenGeometry
-from cogattn.scanpath.multimatch import multimatch, multimatch_pairs
+from cogattn.scanpath.multimatch_similarity import multimatch, multimatch_pairs
 from cogattn.scanpath.scanpath import Scanpath
 from tests._reference import require_reference
 from tests.scanpath._helpers import random_scanpath
