@@ -49,6 +49,7 @@ def _cases(rng: np.random.Generator):
         ("eigvals", lambda m, x: m.eigh(x)[0], (s,)),
         ("svals", lambda m, x: m.svd(x)[1], (a,)),
         ("solve", lambda m, x, y: m.solve(x, y), (s, b)),
+        ("solve_spd", lambda m, x, y: m.solve_spd(x, y), (s, b)),
         ("norm", lambda m, x: m.norm(x, axis=1), (a,)),
         ("sum", lambda m, x: m.sum(x, axis=0, keepdims=True), (a,)),
         ("mean", lambda m, x: m.mean(x, axis=1), (a,)),
@@ -80,6 +81,13 @@ def test_numbers_match_numpy(case, backend_name: str) -> None:
     with B.backend_context(backend_name) as m:
         out = m.to_numpy(func(m, *[m.asarray(x) for x in args]))
     np.testing.assert_allclose(out, ref, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def test_solve_spd_refuses_indefinite_matrices(backend_name: str) -> None:
+    """An indefinite matrix gives None (the caller falls back), never NaNs."""
+    m = B.get_backend(backend_name)
+    a = m.asarray(np.diag([1.0, -1.0, 2.0]))
+    assert m.solve_spd(a, m.asarray(np.ones((3, 1)))) is None
 
 
 def test_randn_same_draws_on_every_backend(backend_name: str) -> None:

@@ -111,6 +111,21 @@ def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.linalg.solve(a, b)
 
 
+def solve_spd(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """Solve ``a @ x = b`` for symmetric positive definite ``a`` by Cholesky.
+
+    Returns ``None`` when ``a`` is not numerically positive definite, so the caller
+    can fall back to a decomposition that copes with it.
+    """
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+    try:
+        factor = cho_factor(a, lower=True, check_finite=False)
+    except LinAlgError:
+        return None
+    return cho_solve(factor, b, check_finite=False)
+
+
 def norm(x: np.ndarray, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
     """Euclidean norm."""
     return np.linalg.norm(x, axis=axis, keepdims=keepdims)

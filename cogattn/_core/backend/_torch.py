@@ -141,6 +141,18 @@ def solve(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.linalg.solve(a, b)
 
 
+def solve_spd(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor | None:
+    """Solve ``a @ x = b`` for symmetric positive definite ``a`` by Cholesky.
+
+    Returns ``None`` when ``a`` is not numerically positive definite, so the caller
+    can fall back to a decomposition that copes with it (one flag read on the host).
+    """
+    factor, info = torch.linalg.cholesky_ex(a)
+    if int(info) != 0:
+        return None
+    return torch.cholesky_solve(b, factor)
+
+
 def norm(
     x: torch.Tensor, axis: int | None = None, keepdims: bool = False
 ) -> torch.Tensor:

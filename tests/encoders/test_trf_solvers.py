@@ -1,0 +1,98 @@
+"""The TRF's two ways of solving a penalty grid give the same coefficients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cogattn._core.backend import get_backend
+from cogattn.encoders import _trf_solvers
+from cogattn.encoders._trf_solvers import RidgeProblem, solve_alphas, solve_exact
+from cogattn.encoders.trf import TRF
+
+
+def _problem(n_coef: int, n_out: int, backend, seed: int = 0) -> RidgeProblem:
+    rng = np.random.default_rng(seed)
+    design = rng.standard_normal((3 * n_coef, n_coef)) @ np.diag(
+        np.logspace(0, -3, n_coef)
+    )  # a decaying spectrum, as lagged neighbours give
+    xty = design.T @ rng.standard_normal((3 * n_coef, n_out))
+    b = backend
+    return RidgeProblem(
+        xtx=b.asarray(design.T @ design),
+        xty=b.asarray(xty),
+        x_shift=b.zeros((n_coef,)),
+        y_shift=b.zeros((n_out,)),
+    )
+
+
+@pytest.mark.parametrize("backend_name", ["numpy", "torch"])
+@pytest.mark.parametrize("n_out", [1, 7])
+def test_cholesky_path_equals_closed_form(backend_name: str, n_out: int) -> None:
+    """Per-penalty Cholesky solves equal ``numpy.linalg.solve`` of (G + aI) c = b."""
+    b = get_backend(backend_name)
+    n_coef = _trf_solvers.CHOLESKY_MIN_COEF + 4
+    prob = _problem(n_coef, n_out, b)
+    alphas = np.logspace(-2, 3, 5)
+    coef = b.to_numpy(solve_alphas(prob, alphas, b))
+    g, rhs = b.to_numpy(prob.xtx), b.to_numpy(prob.xty)
+    for a, alpha in enumerate(alphas):
+        ref = np.linalg.solve(g + alpha * np.eye(n_coef), rhs)
+        np.testing.assert_allclose(coef[a], ref, rtol=1e-8, atol=1e-12 * abs(ref).max())
+    exact = b.to_numpy(solve_exact(prob, np.full(n_out, alphas[2]), b))
+    np.testing.assert_allclose(exact, coef[2], rtol=1e-8, atol=1e-12 * abs(exact).max())
+
+
+def test_cholesky_and_eigh_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forcing the eigendecomposition gives the same coefficients as Cholesky."""
+    b = get_backend("numpy")
+    prob = _problem(_trf_solvers.CHOLESKY_MIN_COEF, 3, b, seed=1)
+    alphas = np.logspace(-1, 2, 4)
+    chol = solve_alphas(prob, alphas, b)
+    monkeypatch.setattr(_trf_solvers, "CHOLESKY_MAX_ALPHAS", 0)
+    eig = solve_alphas(prob, alphas, b)
+    np.testing.assert_allclose(chol, eig, rtol=1e-7, atol=1e-10 * abs(eig).max())
+
+
+def test_indefinite_system_falls_back_to_eigh() -> None:
+    """A Gram matrix with a negative direction (alpha cannot fix) still solves."""
+    b = get_backend("numpy")
+    n = _trf_solvers.CHOLESKY_MIN_COEF
+    xtx = np.diag(np.r_[-5.0, np.ones(n - 1)])
+    rhs = np.ones((n, 1))
+    prob = RidgeProblem(xtx, rhs, np.zeros(n), np.zeros(1))
+    coef = solve_alphas(prob, np.array([1.0, 2.0]), b)
+    np.testing.assert_allclose(coef[0, 0, 0], 1 / (-5.0 + 1.0))
+    np.testing.assert_allclose(coef[1, 1:, 0], 1 / 3.0)
+
+
+def test_backward_model_over_many_channels_matches_direct_ridge() -> None:
+    """A 40-channel backward TRF (280 coefficients) equals ridge on the lagged design.
+
+    Reference: ``numpy.linalg.solve`` of the normal equations of the explicit lagged
+    design with centred columns (the penalty grid selects through the Cholesky path).
+    """
+    rng = np.random.default_rng(3)
+    sfreq, n_ch = 50.0, 40
+    eeg = [rng.standard_normal((400, n_ch)) for _ in range(4)]
+    stim = [e[:, :3].sum(1, keepdims=True) + rng.standard_normal((400, 1)) for e in eeg]
+    model = TRF(
+        0.0, 0.12, sfreq, alpha=[1.0, 10.0, 100.0], cv=2, direction="backward",
+        centering="columns",
+    ).fit(stim, eeg)  # fmt: skip
+    lags = model.delays_
+    rows, targets = [], []
+    for x, y in zip(eeg, stim, strict=True):
+        d = np.zeros((x.shape[0], n_ch * lags.size))
+        n = x.shape[0]
+        for a, lag in enumerate(lags):  # row t holds x[t - lag], zero outside
+            lo, hi = max(0, lag), min(n, n + lag)
+            d[lo:hi, a :: lags.size] = x[lo - lag : hi - lag]
+        rows.append(d)
+        targets.append(y)
+    d, y = np.vstack(rows), np.vstack(targets)
+    d_c, y_c = d - d.mean(0), y - y.mean(0)
+    alpha = float(np.asarray(model.best_alpha_).ravel()[0])
+    ref = np.linalg.solve(d_c.T @ d_c + alpha * np.eye(d.shape[1]), d_c.T @ y_c)
+    coef = np.asarray(model.coef_)[0]  # (n_ch, n_lags)
+    np.testing.assert_allclose(coef.reshape(-1), ref[:, 0], rtol=1e-7, atol=1e-10)
