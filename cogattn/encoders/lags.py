@@ -43,6 +43,9 @@ __all__ = [
 
 EDGE_MODES = ("zero", "drop")
 _CHUNK_BYTES = 32 * 2**20
+#: Lagged Gram matrices of at most this many columns (the constant included) take
+#: their correlations from the FFT; wider inputs keep the blocked BLAS product.
+_FFT_GRAM_MAX_FEATURES = 4
 
 
 def lag_range(tmin: float, tmax: float, sfreq: float) -> tuple[int, int]:
@@ -243,6 +246,23 @@ def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndar
     return _lagged_gram_np(x, _check_lags(lags), edges)
 
 
+def _autocorrelations_fft(x: np.ndarray, diffs: np.ndarray) -> np.ndarray:
+    """``corr[k, i, j] = sum_s x[s - diffs[k], i] * x[s, j]``, zero outside the trial.
+
+    Computed through the FFT with enough zero padding that no product wraps around.
+    For a few features this replaces a product whose lagged operand (features x
+    lag differences x samples) costs more to build than the arithmetic it feeds.
+    """
+    from scipy import fft
+
+    n_times = x.shape[0]
+    size = fft.next_fast_len(n_times + int(np.abs(diffs).max()) + 1, real=True)
+    spec = fft.rfft(x, n=size, axis=0)  # (n_freq, n_features)
+    # sum_u x_i[u] x_j[u + d] is the inverse transform of conj(X_i) X_j at d
+    full = fft.irfft(spec.conj()[:, :, None] * spec[:, None, :], n=size, axis=0)
+    return full[np.mod(diffs, size)]
+
+
 def _lagged_gram_np(x: np.ndarray, lags: np.ndarray, edges: str) -> np.ndarray:
     """:func:`lagged_gram` of a checked 2-D numpy trial and checked lags."""
     from cogattn.encoders import _lags_numba
@@ -252,12 +272,15 @@ def _lagged_gram_np(x: np.ndarray, lags: np.ndarray, edges: str) -> np.ndarray:
     t0, t1 = _row_range(n_times, lags, edges)
     kh, kt, diffs, s0, s1 = _edge_tables(n_times, lags, t0, t1)
     # corr[k, i, j] = sum_s x[s - d_k, i] x[s, j]: the zero-edge lagged cross
-    # product of x with itself at the lag differences, one blocked BLAS product
-    corr = (
-        _lagged_cross_np(x, x, diffs, "zero")
-        .reshape(n_feat, diffs.size, n_feat)
-        .transpose(1, 0, 2)
-    )
+    # product of x with itself at the lag differences
+    if n_feat <= _FFT_GRAM_MAX_FEATURES:
+        corr = _autocorrelations_fft(x, diffs)
+    else:  # one blocked BLAS product
+        corr = (
+            _lagged_cross_np(x, x, diffs, "zero")
+            .reshape(n_feat, diffs.size, n_feat)
+            .transpose(1, 0, 2)
+        )
     corr = np.ascontiguousarray(corr)
     k_max = int(max(kh.max(), kt.max(), 0))
     kernel = (
