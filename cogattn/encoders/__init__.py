@@ -10,6 +10,8 @@
   which needs torch);
 - representational similarity: RDMs (euclidean, correlation, crossnobis), their
   comparison, bootstrap and noise ceilings; centered kernel alignment; unit matching;
+- multimodal-integration sites: event windows, out-of-fold ridge per feature set,
+  shared-bootstrap comparisons with BH-FDR and the decision rule per site;
 - statistics: per-target correlation and R^2, circular-shift and trial-permutation
   tests, bootstrap with shared resamples, BH-FDR, split-half noise ceilings.
 """
@@ -29,6 +31,12 @@ from cogattn.encoders.alignment import (
 )
 from cogattn.encoders.banded import BandedRidgeCV
 from cogattn.encoders.cka import cka, gram_linear, gram_rbf, hsic
+from cogattn.encoders.integration_sites import (
+    cross_validated_predictions,
+    event_windows,
+    integration_sites,
+    simulate_integration_data,
+)
 from cogattn.encoders.lags import lag_samples, lagged_cross, lagged_design, lagged_gram
 from cogattn.encoders.mne_io import mne_to_trials, trf_to_evoked
 from cogattn.encoders.ridge import DEFAULT_ALPHAS, Ridge, RidgeCV
@@ -79,11 +87,14 @@ __all__ = [
     "cka",
     "classify_windows",
     "compare_rdms",
+    "cross_validated_predictions",
     "crossnobis_rdm",
+    "event_windows",
     "fdr_bh",
     "gram_linear",
     "gram_rbf",
     "hsic",
+    "integration_sites",
     "lag_samples",
     "lagged_cross",
     "lagged_design",
@@ -100,6 +111,7 @@ __all__ = [
     "r2_score",
     "rdm",
     "rdm_to_matrix",
+    "simulate_integration_data",
     "split_half_reliability",
     "trf_to_evoked",
     "trial_permutation_test",
