@@ -30,6 +30,7 @@ def test_spec_loads_with_its_checks():
     assert {"best_mrr_nations", "best_mrr_kinships", "best_mrr_umls"} <= measured
 
 
+@pytest.mark.slow
 def test_one_task_for_real(data_dir):
     """A short ComplEx run on Nations (few epochs): well above random scores.
 
