@@ -12,6 +12,8 @@
   comparison, bootstrap and noise ceilings; centered kernel alignment; unit matching;
 - multimodal-integration sites: event windows, out-of-fold ridge per feature set,
   shared-bootstrap comparisons with BH-FDR and the decision rule per site;
+- spectra over channels: cross-spectral density, coherence, coherent bands and
+  envelope-following-response detection;
 - statistics: per-target correlation and R^2, circular-shift and trial-permutation
   tests, bootstrap with shared resamples, BH-FDR, split-half noise ceilings.
 """
@@ -50,6 +52,13 @@ from cogattn.encoders.rsa import (
     rdm,
     rdm_to_matrix,
 )
+from cogattn.encoders.spectral import (
+    coherence,
+    coherent_bands,
+    cross_spectral_density,
+    dominant_frequencies,
+    efr_peaks,
+)
 from cogattn.encoders.stats import (
     bootstrap_indices,
     bootstrap_scores,
@@ -86,9 +95,14 @@ __all__ = [
     "circular_shift_test",
     "cka",
     "classify_windows",
+    "coherence",
+    "coherent_bands",
     "compare_rdms",
+    "cross_spectral_density",
     "cross_validated_predictions",
     "crossnobis_rdm",
+    "dominant_frequencies",
+    "efr_peaks",
     "event_windows",
     "fdr_bh",
     "gram_linear",
