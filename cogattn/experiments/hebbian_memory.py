@@ -29,7 +29,7 @@ from cogattn.experiments._params import call_with_params
 from cogattn.sim.params import Param, declare_params
 from cogattn.sim.registry import ReportContent, experiment
 from cogattn.viz.hebbian import plot_hebbian_memory
-from cogattn.workspace.hebbian import (
+from cogattn.workspace.associative.hebbian import (
     cleanup,
     random_binary_values,
     random_unit_keys,
@@ -38,7 +38,7 @@ from cogattn.workspace.hebbian import (
     sign_recall,
     store,
 )
-from cogattn.workspace.hebbian_capacity import (
+from cogattn.workspace.associative.hebbian_capacity import (
     capacity_from_curve,
     closed_form_capacity,
     closed_form_cosine,

@@ -32,7 +32,7 @@ import numpy as np
 from cogattn._core.backend import check_arrays, infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_array, check_positive
-from cogattn.workspace.hebbian import _check_key_value_pairs
+from cogattn.workspace.associative.hebbian import _check_key_value_pairs
 
 __all__ = [
     "capacity_from_curve",
