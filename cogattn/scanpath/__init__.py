@@ -19,8 +19,11 @@
   and inhibition of return, random and centre-bias baselines, human-likeness of
   saccade amplitudes and fixation durations.
 
-The numpy parts import without numba; the metric names load their numba kernels
-when first used.
+- :mod:`cogattn.scanpath.neva`: NeVA-style gradient-driven foveated exploration
+  with a differentiable task model (torch).
+
+The numpy parts import without numba or torch; the metric names load their numba
+kernels, and the NeVA names torch, when first used.
 
 EyeLink EDF files are read by :func:`cogattn.datasets.eyelink.read_eyelink`.
 """
@@ -48,6 +51,8 @@ _LAZY = {
     "human_likeness": "cogattn.scanpath.generators",
     "random_scanpaths": "cogattn.scanpath.generators",
     "spectral_residual_saliency": "cogattn.scanpath.generators",
+    "NevaScanpathGenerator": "cogattn.scanpath.neva",
+    "mobilenet_task_model": "cogattn.scanpath.neva",
     "MULTIMATCH_DIMENSIONS": "cogattn.scanpath.multimatch_similarity",
     "multimatch": "cogattn.scanpath.multimatch_similarity",
     "multimatch_pairs": "cogattn.scanpath.multimatch_similarity",

@@ -58,6 +58,12 @@ from cogattn.scanpath.multimatch_similarity import (
 from cogattn.scanpath.multimatch_similarity import (
     multimatch_pairs as multimatch_pairs,
 )
+from cogattn.scanpath.neva import (
+    NevaScanpathGenerator as NevaScanpathGenerator,
+)
+from cogattn.scanpath.neva import (
+    mobilenet_task_model as mobilenet_task_model,
+)
 from cogattn.scanpath.packing import (
     PackedScanpaths as PackedScanpaths,
 )
@@ -139,6 +145,7 @@ __all__ = [
     "ConsistencyResult",
     "FixationClusters",
     "FixationEvents",
+    "NevaScanpathGenerator",
     "PackedScanpaths",
     "SaliencyScanpathGenerator",
     "Scanpath",
@@ -164,6 +171,7 @@ __all__ = [
     "ivt",
     "kl_divergence",
     "merge_fixations",
+    "mobilenet_task_model",
     "model_agreement",
     "multimatch",
     "multimatch_pairs",
