@@ -7,7 +7,9 @@ Orthogonal Procrustes: the orthogonal ``R`` minimising ``||s X R - Y||_F`` is
 in the sample space (``X = U_x S_x V_x^T``, ``Y = U_y S_y V_y^T``,
 ``R = V_x svd(S_x U_x^T U_y S_y) V_y^T``), which costs ``O(n^2 (p + q))``; the
 map is then unique only on the data's row space and ``R`` is a partial isometry
-(zero outside it), as in fmralign.
+(zero outside it), as in fmralign. (Centred data lose one more dimension: the
+singular vector of its zero singular value is arbitrary, so two correct solvers can
+map new data differently along it while agreeing on the training data.)
 
 Hyperalignment (Haxby et al. 2011) as in fmralign's template alignment: the
 template starts as the subjects' mean, then for ``n_iter`` rounds every subject is
@@ -63,7 +65,7 @@ def procrustes(
 def _procrustes(
     x: np.ndarray, y: np.ndarray, scaling: bool
 ) -> tuple[np.ndarray, float]:
-    parts, scale, _ = _procrustes_parts(x, y, scaling)
+    parts, scale, _ = _procrustes_parts(x, y, scaling, mapped=False)
     return _build(parts), scale
 
 
@@ -79,7 +81,8 @@ def _procrustes_parts(
     y: np.ndarray,
     scaling: bool,
     svd_x: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-) -> tuple[tuple[np.ndarray, ...], float, np.ndarray]:
+    mapped: bool = True,
+) -> tuple[tuple[np.ndarray, ...], float, np.ndarray | None]:
     """Procrustes map in factored form, its scale and the mapped data ``s x R``.
 
     In the sample-space case ``R = V_x M V_y^T`` is kept as its three factors, so
@@ -90,19 +93,19 @@ def _procrustes_parts(
     if n >= min(p, y.shape[1]):
         u, s, vt = linalg.svd(x.T @ y, full_matrices=False)
         parts: tuple[np.ndarray, ...] = (u @ vt,)
-        mapped = x @ parts[0]
+        out = x @ parts[0] if mapped else None
     else:
         ux, sx, vxt = svd_x if svd_x is not None else linalg.svd(x, full_matrices=False)
         uy, sy, vyt = linalg.svd(y, full_matrices=False)
         u, s, vt = linalg.svd((sx[:, None] * (ux.T @ uy)) * sy[None, :])
         m = u @ vt
         parts = (vxt.T, m, vyt)
-        mapped = ((ux * sx) @ m) @ vyt
+        out = ((ux * sx) @ m) @ vyt if mapped else None
     scale = 1.0
     if scaling:
         nx = float((x * x).sum())
         scale = float(s.sum() / nx) if nx > 0 else 1.0
-    return parts, scale, scale * mapped
+    return parts, scale, None if out is None else scale * out
 
 
 class Procrustes:

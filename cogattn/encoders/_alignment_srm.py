@@ -125,14 +125,14 @@ class SRM:
             if s.shape != (n, k):
                 raise ValidationError(f"init must have shape ({n}, {k}), got {s.shape}")
         self.objective_ = []
+        sq = sum(float((x * x).sum()) for x in xs)
         for _ in range(n_iter):
             ws = [_orthonormal_map(x.T @ s) for x in xs]
-            s = np.mean([x @ w for x, w in zip(xs, ws, strict=True)], axis=0)
-            self.objective_.append(
-                float(
-                    sum(((x - s @ w.T) ** 2).sum() for x, w in zip(xs, ws, strict=True))
-                )
-            )
+            proj = [x @ w for x, w in zip(xs, ws, strict=True)]
+            s = np.mean(proj, axis=0)
+            # ||X - S W^T||^2 = ||X||^2 - 2 <X W, S> + ||S||^2 (W^T W = I)
+            cross = sum(float((pr * s).sum()) for pr in proj)
+            self.objective_.append(sq - 2.0 * cross + len(xs) * float((s * s).sum()))
         self.w_, self.s_ = ws, s
 
     def _fit_prob(self, xs, k, n_iter, rng) -> None:

@@ -101,6 +101,11 @@ def test_deterministic_srm_matches_fmralign(rng):
         np.testing.assert_allclose(w, est.Wt, atol=1e-10)
     np.testing.assert_allclose(ours.s_, ga.template, atol=1e-10)
     assert np.all(np.diff(ours.objective_) <= 1e-9)  # monotone decrease
+    direct = sum(
+        ((x - ours.s_ @ w.T) ** 2).sum()
+        for x, w in zip(subs.values(), ours.w_, strict=True)
+    )
+    assert ours.objective_[-1] == pytest.approx(direct, rel=1e-10)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
