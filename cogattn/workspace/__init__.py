@@ -9,8 +9,8 @@ The experiments that drive them are :mod:`cogattn.experiments.hebbian_memory` an
 :mod:`cogattn.experiments.attentional_blink`; figures are in :mod:`cogattn.viz.hebbian`
 and :mod:`cogattn.viz.workspace`.
 
-Importing this package loads neither torch nor numba; the names of the neuronal part
-load on first access (their kernels compile when first run).
+Importing this package loads neither torch nor numba: the neuronal part loads numba
+only when a simulation runs.
 """
 
 from __future__ import annotations
@@ -36,21 +36,37 @@ from cogattn.workspace.associative import (
     sign_recall_capacity,
     store,
 )
+from cogattn.workspace.neuronal import (
+    NeuronalWorkspace,
+    WorkspaceTrials,
+    attentional_blink,
+    bimodality_coefficient,
+    lif_rate,
+    lif_rate_simulated,
+    mixture_bic_gain,
+    peak_rate,
+    spontaneous_ignition,
+)
 
-_LAZY = {
-    "NeuronalWorkspace": "cogattn.workspace.neuronal.network",
-    "WorkspaceTrials": "cogattn.workspace.neuronal.network",
-}
+_LAZY: dict[str, str] = {}
 
 __all__ = [
     "HebbianMemory",
+    "NeuronalWorkspace",
+    "WorkspaceTrials",
+    "attentional_blink",
+    "bimodality_coefficient",
     "capacity_from_curve",
     "cleanup",
     "closed_form_capacity",
     "closed_form_cosine",
     "cosine_capacity",
     "error_free_capacity",
+    "lif_rate",
+    "lif_rate_simulated",
+    "mixture_bic_gain",
     "orthogonal_keys",
+    "peak_rate",
     "power_law_fit",
     "random_binary_values",
     "random_unit_keys",
@@ -58,6 +74,7 @@ __all__ = [
     "retrieve",
     "sign_recall",
     "sign_recall_capacity",
+    "spontaneous_ignition",
     "store",
     *_LAZY,
 ]
