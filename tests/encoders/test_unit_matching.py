@@ -75,3 +75,20 @@ def test_bad_input(rng):
         match_units_one_to_many(
             rng.standard_normal((8, 3)), rng.standard_normal((8, 2))
         )
+
+
+def test_real_fmri_homologous_rois_are_matched():
+    """nitime's 14 left and 14 right ROIs (250 volumes): the optimal one-to-one
+    assignment pairs every ROI with its homologue (measured 14/14), which the
+    greedy best match does not (measured 9/14)."""
+    from cogattn.datasets.nitime_rois import load_nitime_rois
+    from tests._reference import require_reference
+
+    require_reference("nitime")
+    data, names = load_nitime_rois()
+    left = [i for i, n in enumerate(names) if n.startswith("L") or n == "APHG"]
+    right = [i for i, n in enumerate(names) if n.startswith("R")]
+    out = match_units_one_to_one(data[:, left], data[:, right])
+    assert (out["cols"] == np.arange(14)).all()
+    greedy = out["corr_matrix"].argmax(axis=1)
+    assert (greedy == np.arange(14)).mean() < 1.0
