@@ -2,6 +2,8 @@
 
 - Associative memory (:mod:`cogattn.workspace.associative`, numpy/torch): linear
   attention read as a Hebbian memory; storing, retrieving, capacities.
+- Deep workspace modules (:mod:`cogattn.workspace.modules`, torch): a shared
+  workspace written by top-k competing specialists and broadcast back; RIMs cells.
 - Neuronal workspace (:mod:`cogattn.workspace.neuronal`, numba): integrate-and-fire
   perceptual and workspace areas; ignition and the attentional blink.
 
@@ -9,8 +11,9 @@ The experiments that drive them are :mod:`cogattn.experiments.hebbian_memory` an
 :mod:`cogattn.experiments.attentional_blink`; figures are in :mod:`cogattn.viz.hebbian`
 and :mod:`cogattn.viz.workspace`.
 
-Importing this package loads neither torch nor numba: the neuronal part loads numba
-only when a simulation runs.
+Importing this package loads neither torch nor numba: the torch modules load on
+first access (the ``_LAZY`` table, declared in ``__init__.pyi``), and the neuronal
+part loads numba only when a simulation runs.
 """
 
 from __future__ import annotations
@@ -48,7 +51,12 @@ from cogattn.workspace.neuronal import (
     spontaneous_ignition,
 )
 
-_LAZY: dict[str, str] = {}
+_LAZY = {
+    "RIMCell": "cogattn.workspace.modules.rims",
+    "SharedWorkspace": "cogattn.workspace.modules.shared_workspace",
+    "WorkspaceStep": "cogattn.workspace.modules.shared_workspace",
+    "top_k_mask": "cogattn.workspace.modules.shared_workspace",
+}
 
 __all__ = [
     "HebbianMemory",

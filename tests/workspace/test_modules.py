@@ -1,0 +1,139 @@
+"""Deep workspace modules: shapes, gradients, top-k writes, broadcast, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from cogattn import ValidationError  # noqa: E402
+from cogattn.workspace import RIMCell, SharedWorkspace, top_k_mask  # noqa: E402
+
+
+def _specialists(batch=3, n=6, d=8, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(batch, n, d, generator=g, requires_grad=True)
+
+
+def test_shapes_and_gradients_reach_every_parameter():
+    ws = SharedWorkspace(8, n_slots=3, d_slot=5, top_k=2, device="cpu", random_state=0)
+    h = _specialists()
+    step = ws(h)
+    assert step.specialists.shape == (3, 6, 8)
+    assert step.memory.shape == (3, 3, 5)
+    assert step.write_attention.shape == (3, 3, 6)
+    assert step.read_attention.shape == (3, 6, 3)
+    (step.specialists.square().sum() + step.memory.sum()).backward()
+    for name, p in ws.named_parameters():
+        assert p.grad is not None and torch.isfinite(p.grad).all(), name
+        assert p.grad.abs().sum() > 0, name
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+def test_top_k_write_limits_writers_to_k(k):
+    """Only k specialists carry attention mass; the others get exactly zero gradient."""
+    ws = SharedWorkspace(8, n_slots=4, d_slot=6, top_k=k, random_state=1)
+    h = _specialists(batch=4, n=7)
+    step = ws(h)
+    assert (step.writers.sum(dim=1) == k).all()
+    mass = step.write_attention.sum(dim=1)  # (B, N): total weight over slots
+    assert (mass[~step.writers] == 0).all()
+    assert (mass[step.writers] > 0).all()
+    torch.testing.assert_close(
+        step.write_attention.sum(-1), torch.ones(4, 4), rtol=0, atol=1e-6
+    )
+    step.memory.sum().backward()  # the write path only
+    grad_norm = h.grad.abs().sum(-1)
+    assert (grad_norm[~step.writers] == 0).all()
+    assert (grad_norm[step.writers] > 0).all()
+
+
+def test_writers_are_the_best_bidders():
+    """Brute force: the writers are the k specialists with the largest best logit."""
+    ws = SharedWorkspace(8, n_slots=3, d_slot=4, top_k=3, d_attention=5, random_state=2)
+    h = _specialists(batch=2, n=6).detach()
+    step = ws(h)
+    m = ws.initial_memory.detach()
+    q = m @ ws.w_q.weight.detach().T
+    k = h @ ws.w_k.weight.detach().T
+    bids = (np.einsum("sa,bna->bsn", q.numpy(), k.numpy()) / np.sqrt(5)).max(1)
+    expected = np.argsort(-bids, axis=1)[:, :3]
+    for b in range(2):
+        assert set(np.flatnonzero(step.writers[b].numpy())) == set(expected[b])
+
+
+def test_broadcast_reaches_every_specialist():
+    """Changing one writer changes every specialist's state after the broadcast."""
+    ws = SharedWorkspace(8, n_slots=2, d_slot=6, top_k=1, random_state=3)
+    h = _specialists(batch=1, n=5).detach()
+    step = ws(h)
+    winner = int(step.writers[0].nonzero()[0])
+    h2 = h.clone()
+    h2[0, winner] += 0.5
+    step2 = ws(h2)
+    delta = (step2.specialists - step.specialists - (h2 - h)).abs().sum(-1)[0]
+    assert (delta > 1e-6).all()  # every specialist read the changed slots
+    assert (step.read_attention.sum(-1) - 1).abs().max() < 1e-6
+
+
+def test_same_seed_same_module():
+    a = SharedWorkspace(8, random_state=5)
+    b = SharedWorkspace(8, random_state=5)
+    c = SharedWorkspace(8, random_state=6)
+    h = _specialists().detach()
+    torch.testing.assert_close(a(h).specialists, b(h).specialists, rtol=0, atol=0)
+    assert not torch.equal(a(h).specialists, c(h).specialists)
+
+
+def test_workspace_errors():
+    with pytest.raises(ValidationError, match="n_slots must be an integer in \\[1"):
+        SharedWorkspace(8, n_slots=0)
+    ws = SharedWorkspace(8, top_k=7)
+    with pytest.raises(ValidationError, match="top_k = 7 is larger than the number"):
+        ws(_specialists(n=6))
+    with pytest.raises(ValidationError, match="size 8 on the last axis"):
+        SharedWorkspace(8)(_specialists(d=5))
+    with pytest.raises(ValidationError, match="memory must have shape"):
+        SharedWorkspace(8)(_specialists(), torch.zeros(3, 2, 2))
+    with pytest.raises(ValidationError, match="k must be an integer in \\[1, 3\\]"):
+        top_k_mask(torch.zeros(3), 4)
+
+
+def test_rim_cell_updates_only_top_k_modules():
+    cell = RIMCell(5, n_modules=6, d_hidden=7, top_k=2, random_state=0)
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(4, 5, generator=g)
+    h0 = torch.randn(4, 6, 7, generator=g, requires_grad=True)
+    h1, active = cell(x, h0)
+    assert h1.shape == (4, 6, 7) and (active.sum(1) == 2).all()
+    torch.testing.assert_close(h1[~active], h0[~active], rtol=0, atol=0)
+    assert (h1[active] != h0[active]).any(dim=-1).all()
+    # inactive modules pass their state through unchanged: identity gradient
+    (h1 * torch.randn(h1.shape, generator=g)).sum().backward()
+    assert cell.w_in.grad is not None and cell.w_in.grad.abs().sum() > 0
+    # gradient reaches only the weights of modules that were active somewhere
+    used = active.any(0)
+    per_module = cell.w_in.grad.abs().sum((1, 2))
+    assert (per_module[~used] == 0).all() and (per_module[used] > 0).all()
+
+
+def test_rim_cell_errors_and_determinism():
+    with pytest.raises(ValidationError, match="top_k = 7 is larger than n_modules"):
+        RIMCell(5, n_modules=6, top_k=7)
+    cell = RIMCell(5, random_state=1)
+    with pytest.raises(ValidationError, match=r"shape \(batch, 5\)"):
+        cell(torch.zeros(2, 4))
+    x = torch.ones(2, 5)
+    a, _ = RIMCell(5, random_state=1)(x)
+    b, _ = RIMCell(5, random_state=1)(x)
+    torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+@pytest.mark.gpu
+def test_cuda_runs():
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA device")
+    ws = SharedWorkspace(8, device="cuda", random_state=0)
+    step = ws(_specialists().detach().cuda())
+    assert step.memory.is_cuda
