@@ -3,9 +3,15 @@
 Submodules are loaded on first access, so ``import cogattn`` stays fast and pulls in
 none of torch, numba, matplotlib or dask:
 
-- :mod:`cogattn.workspace`: Hebbian associative memory (linear attention)
-- :mod:`cogattn.encoders`: ridge, banded ridge and TRF encoders for neural recordings
+- :mod:`cogattn.tensorbrain`: knowledge graphs as tensors, link prediction and the
+  tensor-brain semantic decoder with episodic and semantic memory
+- :mod:`cogattn.workspace`: global workspace modules, the neuronal workspace and
+  Hebbian associative memory
+- :mod:`cogattn.encoders`: ridge, banded ridge and TRF encoders for neural recordings,
+  alignment across subjects, RSA and CKA
 - :mod:`cogattn.search`: visual-search stimuli, eccentricity-dependent search model
+- :mod:`cogattn.scanpath`: scanpath data, fixation detection, scanpath and saliency
+  metrics, scanpath generators
 - :mod:`cogattn.features`: pretrained feature extractors usable offline
 - :mod:`cogattn.sim`: experiment registry, specs, executors and result store
 - :mod:`cogattn.experiments`: the experiments run by the simulation runner
@@ -44,8 +50,10 @@ _SUBMODULES = (
     "experiments",
     "features",
     "labs",
+    "scanpath",
     "search",
     "sim",
+    "tensorbrain",
     "viz",
     "workspace",
 )

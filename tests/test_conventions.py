@@ -30,8 +30,10 @@ SUBPACKAGES = (
     "experiments",
     "features",
     "labs",
+    "scanpath",
     "search",
     "sim",
+    "tensorbrain",
     "viz",
     "workspace",
 )
@@ -168,7 +170,7 @@ def _asymmetry_index_ci(rs: Any) -> np.ndarray:
 
 def _hebbian(name: str) -> Callable[[Any], np.ndarray]:
     def draw(rs: Any) -> np.ndarray:
-        from cogattn.workspace import hebbian
+        from cogattn.workspace.associative import hebbian
 
         return getattr(hebbian, name)(4, 8, batch=2, random_state=rs, backend="numpy")
 
@@ -267,7 +269,10 @@ def test_random_state_reproduces_and_varies(draw):
 
 def _public_callables() -> list[tuple[str, Any]]:
     found = []
-    for family in ("encoders", "experiments", "features", "search", "workspace"):
+    for family in (
+        "encoders", "experiments", "features", "scanpath", "search", "tensorbrain",
+        "workspace",
+    ):  # fmt: skip
         root = importlib.import_module(f"cogattn.{family}")
         modules = [root] + [
             importlib.import_module(info.name)
