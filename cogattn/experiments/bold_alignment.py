@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from cogattn._core.seeding import check_random_state
 from cogattn._core.validation import check_int, check_option
 from cogattn.encoders.alignment import alignment_generalisation
 from cogattn.experiments._params import call_with_params
@@ -37,7 +38,7 @@ METHODS = ("hyperalignment", "srm", "srm_probabilistic")
 
 
 def pseudo_subjects(
-    n_vertices: int, rng: np.random.Generator, data_dir: str | None = None
+    n_vertices: int, random_state: Any = None, data_dir: str | None = None
 ) -> list[np.ndarray]:
     """Four disjoint vertex sets (two per hemisphere) of the brainspace run.
 
@@ -45,7 +46,7 @@ def pseudo_subjects(
     ----------
     n_vertices : int
         Vertices per pseudo-subject (at most half a hemisphere's cortex, 4,677).
-    rng : numpy.random.Generator
+    random_state : int | numpy.random.Generator | None
         Draws the vertex sets.
     data_dir : str | None
         Folder holding the ``.mgz`` files (``None``: the installed brainspace).
@@ -57,6 +58,7 @@ def pseudo_subjects(
     """
     from cogattn.datasets.brainspace_bold import load_brainspace_bold
 
+    rng = check_random_state(random_state)
     out = []
     for hemi in ("lh", "rh"):
         bold, _ = load_brainspace_bold(hemi, data_dir=data_dir)

@@ -37,6 +37,7 @@ def test_rdm_matches_rsatoolbox(rng, method):
     np.testing.assert_allclose(rsa.rdm(pat, method), ref, atol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 @pytest.mark.parametrize("noise", [None, "shrinkage", "diag"])
 def test_crossnobis_matches_rsatoolbox(rng, noise):
     """crossnobis_rdm equals rsatoolbox's leave-one-fold-out crossnobis, with the
