@@ -52,6 +52,8 @@ from cogattn.workspace.neuronal import (
 )
 
 _LAZY = {
+    "ConsciousStep": "cogattn.workspace.modules.consciousness",
+    "ConsciousnessBottleneck": "cogattn.workspace.modules.consciousness",
     "RIMCell": "cogattn.workspace.modules.rims",
     "SharedWorkspace": "cogattn.workspace.modules.shared_workspace",
     "WorkspaceStep": "cogattn.workspace.modules.shared_workspace",

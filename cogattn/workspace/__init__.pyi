@@ -49,6 +49,12 @@ from cogattn.workspace.associative import (
 from cogattn.workspace.associative import (
     store as store,
 )
+from cogattn.workspace.modules.consciousness import (
+    ConsciousnessBottleneck as ConsciousnessBottleneck,
+)
+from cogattn.workspace.modules.consciousness import (
+    ConsciousStep as ConsciousStep,
+)
 from cogattn.workspace.modules.rims import (
     RIMCell as RIMCell,
 )
@@ -90,6 +96,8 @@ from cogattn.workspace.neuronal import (
 )
 
 __all__ = [
+    "ConsciousStep",
+    "ConsciousnessBottleneck",
     "HebbianMemory",
     "NeuronalWorkspace",
     "RIMCell",

@@ -137,3 +137,67 @@ def test_cuda_runs():
     ws = SharedWorkspace(8, device="cuda", random_state=0)
     step = ws(_specialists().detach().cuda())
     assert step.memory.is_cuda
+
+
+def test_conscious_selection_takes_k_elements_and_their_gradient_only():
+    from cogattn.workspace import ConsciousnessBottleneck
+
+    cp = ConsciousnessBottleneck(7, 4, top_k=3, random_state=0)
+    g = torch.Generator().manual_seed(1)
+    h = torch.randn(5, 7, 4, generator=g, requires_grad=True)
+    step = cp(h)
+    assert step.conscious.shape == (5, 3, 4) and step.indices.shape == (5, 3)
+    # brute force: the indices are the 3 best scores
+    best = np.argsort(-step.scores.detach().numpy(), axis=1)[:, :3]
+    np.testing.assert_array_equal(np.sort(best, 1), np.sort(step.indices.numpy(), 1))
+    # equal weights are 1: a conscious element is its element times k * softmax
+    w = torch.softmax(torch.gather(step.scores, 1, step.indices), dim=1) * 3
+    elems = h[torch.arange(5)[:, None], step.indices]
+    torch.testing.assert_close(step.conscious, elems * w[..., None])
+    step.conscious.sum().backward()
+    chosen = torch.zeros(5, 7, dtype=torch.bool)
+    chosen[torch.arange(5)[:, None], step.indices] = True
+    assert (h.grad.abs().sum(-1)[~chosen] == 0).all()
+
+
+def test_verifier_learns_a_predictable_sequence():
+    """Trainable loss: the verifier's error falls when the present follows the past."""
+    from cogattn.workspace import ConsciousnessBottleneck
+
+    torch.manual_seed(0)
+    cp = ConsciousnessBottleneck(6, 3, top_k=2, d_hidden=32, random_state=0)
+    g = torch.Generator().manual_seed(0)
+    opt = torch.optim.Adam(cp.parameters(), lr=2e-2)
+
+    def batch():
+        h0 = torch.randn(16, 6, 3, generator=g)
+        return h0, torch.roll(h0, 1, dims=1) * 0.9  # the present is the past, shifted
+
+    def loss_of(h0, h1):
+        prev = cp(h0)
+        return cp.verifier_loss(h1, cp(h1, prev), prev)
+
+    with torch.no_grad():
+        before = float(np.mean([float(loss_of(*batch())) for _ in range(4)]))
+    for _ in range(60):
+        opt.zero_grad()
+        loss = loss_of(*batch())
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        after = float(np.mean([float(loss_of(*batch())) for _ in range(4)]))
+    assert after < 0.6 * before
+
+
+def test_bottleneck_errors_and_noise_determinism():
+    from cogattn.workspace import ConsciousnessBottleneck
+
+    with pytest.raises(ValidationError, match="top_k = 5 is larger than n_elements"):
+        ConsciousnessBottleneck(4, 3, top_k=5)
+    cp = ConsciousnessBottleneck(4, 3, top_k=2, noise=1.0, random_state=3)
+    with pytest.raises(ValidationError, match=r"shape \(batch, 4, 3\), got"):
+        cp(torch.zeros(2, 5, 3))
+    h = torch.randn(8, 4, 3, generator=torch.Generator().manual_seed(0))
+    a = ConsciousnessBottleneck(4, 3, top_k=2, noise=1.0, random_state=3)(h).indices
+    b = ConsciousnessBottleneck(4, 3, top_k=2, noise=1.0, random_state=3)(h).indices
+    torch.testing.assert_close(a, b)

@@ -4,8 +4,15 @@
   specialists compete to write into a few slots, which broadcast back to all.
 - :mod:`cogattn.workspace.modules.rims`: :class:`RIMCell`, modular GRU cells of which
   only the top-k most input-relevant update at each step.
+- :mod:`cogattn.workspace.modules.consciousness`: :class:`ConsciousnessBottleneck`,
+  attention selects k elements of an unconscious state; a verifier scores how well
+  the previous conscious state predicts the present.
 """
 
+from cogattn.workspace.modules.consciousness import (
+    ConsciousnessBottleneck,
+    ConsciousStep,
+)
 from cogattn.workspace.modules.rims import RIMCell
 from cogattn.workspace.modules.shared_workspace import (
     SharedWorkspace,
@@ -13,4 +20,11 @@ from cogattn.workspace.modules.shared_workspace import (
     top_k_mask,
 )
 
-__all__ = ["RIMCell", "SharedWorkspace", "WorkspaceStep", "top_k_mask"]
+__all__ = [
+    "ConsciousStep",
+    "ConsciousnessBottleneck",
+    "RIMCell",
+    "SharedWorkspace",
+    "WorkspaceStep",
+    "top_k_mask",
+]
