@@ -149,7 +149,8 @@ class SubjectAdapterModel:
         return losses
 
     def _new_adapter(self, width: int, gen: torch.Generator) -> nn.Linear:
-        layer = nn.Linear(width, self.n_shared, bias=False)
+        with torch.random.fork_rng(devices=[]):  # leave the global generator alone
+            layer = nn.Linear(width, self.n_shared, bias=False)
         with torch.no_grad():
             layer.weight.normal_(0.0, 1.0 / np.sqrt(width), generator=gen)
         return layer.to(self._device)
@@ -175,16 +176,24 @@ class SubjectAdapterModel:
         self._device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
         gen = torch.Generator().manual_seed(int(rng.integers(0, 2**62)))
-        torch.manual_seed(int(rng.integers(0, 2**62)))  # decoder's default init
         d = ys[0].shape[1]
         self._y_stats = _standardise(np.concatenate(ys))
         self._x_stats = [_standardise(x) for x in xs]
         self.adapters_ = nn.ModuleList([self._new_adapter(x.shape[1], gen) for x in xs])
-        if self.hidden is None:
-            self.decoder_ = nn.Linear(k, d)
-        else:
-            h = check_int(self.hidden, "hidden", low=1)
-            self.decoder_ = nn.Sequential(nn.Linear(k, h), nn.GELU(), nn.Linear(h, d))
+        h = None if self.hidden is None else check_int(self.hidden, "hidden", low=1)
+        with torch.random.fork_rng(devices=[]):  # leave the global generator alone
+            if h is None:
+                self.decoder_ = nn.Linear(k, d)
+            else:
+                self.decoder_ = nn.Sequential(
+                    nn.Linear(k, h), nn.GELU(), nn.Linear(h, d)
+                )
+        with torch.no_grad():  # PyTorch's default ranges, from our generator
+            for layer in self.decoder_.modules():
+                if isinstance(layer, nn.Linear):
+                    bound = 1.0 / np.sqrt(layer.in_features)
+                    layer.weight.uniform_(-bound, bound, generator=gen)
+                    layer.bias.uniform_(-bound, bound, generator=gen)
         self.decoder_ = self.decoder_.to(self._device)
         mu_y, sd_y = self._y_stats
         batches = [

@@ -372,15 +372,16 @@ def load_minilm(
     weights = check_option(weights, ("pretrained", "random"), "weights")
     folder = Path(path) if path is not None else minilm_path()
     cfg = json.loads((folder / "config.json").read_text())
-    model = MiniLM(
-        vocab_size=cfg["vocab_size"],
-        hidden=cfg["hidden_size"],
-        n_layers=cfg["num_hidden_layers"],
-        heads=cfg["num_attention_heads"],
-        inner=cfg["intermediate_size"],
-        max_positions=cfg["max_position_embeddings"],
-        type_vocab=cfg["type_vocab_size"],
-    )
+    with torch.random.fork_rng(devices=[]):  # leave the global generator alone
+        model = MiniLM(
+            vocab_size=cfg["vocab_size"],
+            hidden=cfg["hidden_size"],
+            n_layers=cfg["num_hidden_layers"],
+            heads=cfg["num_attention_heads"],
+            inner=cfg["intermediate_size"],
+            max_positions=cfg["max_position_embeddings"],
+            type_vocab=cfg["type_vocab_size"],
+        )
     if weights == "pretrained":
         from safetensors.torch import load_file
 

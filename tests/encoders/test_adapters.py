@@ -75,6 +75,11 @@ def test_training_is_seeded_and_decreases_loss():
     b.fit(xs, ys)
     np.testing.assert_array_equal(a.predict(xs[0], 0), b.predict(xs[0], 0))
     assert a.loss_[-1] < 0.5 * a.loss_[0]
+    torch.manual_seed(123)  # the global torch generator is left alone
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    SubjectAdapterModel(n_shared=4, n_epochs=2, random_state=5).fit(xs, ys)
+    assert torch.equal(torch.rand(3), expected)
 
 
 def test_leave_one_subject_out():
@@ -100,3 +105,19 @@ def test_bad_input():
         SubjectAdapterModel().predict(xs[0], 0)
     with pytest.raises(ValueError, match="at least 3 subjects"):
         leave_one_subject_out(xs[:2], ys[:2])
+
+
+@pytest.mark.gpu
+def test_cuda_matches_cpu():
+    """Trained on CUDA, the adapters decode like the CPU model (same seed)."""
+    if not torch.cuda.is_available():
+        pytest.skip(reason="no CUDA device")
+    xs, ys = _subjects(0, n_sub=3)
+    cpu = SubjectAdapterModel(n_shared=4, n_epochs=100, random_state=0, device="cpu")
+    gpu = SubjectAdapterModel(n_shared=4, n_epochs=100, random_state=0, device="cuda")
+    cpu.fit(xs, ys)
+    gpu.fit(xs, ys)
+    assert next(gpu.decoder_.parameters()).device.type == "cuda"
+    np.testing.assert_allclose(
+        gpu.predict(xs[0], 0), cpu.predict(xs[0], 0), rtol=1e-3, atol=1e-3
+    )

@@ -77,7 +77,11 @@ def test_hidden_states_match_transformers(encoder):
 def test_random_control_is_seeded_and_differs(encoder):
     """The random control: same seed, same embeddings; unlike the trained model,
     paraphrases are not closer than unrelated sentences."""
+    torch.manual_seed(123)  # the global torch generator is left alone
+    expected = torch.rand(3)
+    torch.manual_seed(123)
     a = load_minilm("random", random_state=0).encode(SENTENCES, ["layer.2"])
+    assert torch.equal(torch.rand(3), expected)
     b = load_minilm("random", random_state=0).encode(SENTENCES, ["layer.2"])
     np.testing.assert_array_equal(a["layer.2"], b["layer.2"])
     pairs = ["A dog runs in the park.", "A dog is running in a park.", "Stocks fell."]
@@ -117,3 +121,16 @@ def test_sparse_random_projection():
     assert isinstance(t, torch.Tensor) and t.shape == (2, 10)
     with pytest.raises(ValidationError, match="density"):
         sparse_random_projection(x, 10, density=2.0)
+
+
+@pytest.mark.gpu
+def test_cuda_matches_cpu(encoder):
+    if not torch.cuda.is_available():
+        pytest.skip(reason="no CUDA device")
+    gpu = load_minilm(device="cuda")
+    assert next(gpu.model.parameters()).device.type == "cuda"
+    np.testing.assert_allclose(
+        gpu.encode(SENTENCES)["layer.5"],
+        encoder.encode(SENTENCES)["layer.5"],
+        atol=1e-4,
+    )
