@@ -21,9 +21,13 @@
 
 - :mod:`cogattn.scanpath.neva`: NeVA-style gradient-driven foveated exploration
   with a differentiable task model (torch).
+- :mod:`cogattn.scanpath.object_search`: object-array search trials, a documented
+  synthetic observer, object-sequence score and behaviour;
+  :mod:`cogattn.scanpath.oat`: an OAT-like object-level transformer trained on
+  object scanpaths (torch).
 
 The numpy parts import without numba or torch; the metric names load their numba
-kernels, and the NeVA names torch, when first used.
+kernels, and the NeVA and OAT names torch, when first used.
 
 EyeLink EDF files are read by :func:`cogattn.datasets.eyelink.read_eyelink`.
 """
@@ -53,6 +57,15 @@ _LAZY = {
     "spectral_residual_saliency": "cogattn.scanpath.generators",
     "NevaScanpathGenerator": "cogattn.scanpath.neva",
     "mobilenet_task_model": "cogattn.scanpath.neva",
+    "ObjectAttentionTransformer": "cogattn.scanpath.oat",
+    "ObjectScanpathModel": "cogattn.scanpath.oat",
+    "ObjectTrials": "cogattn.scanpath.object_search",
+    "behaviour_summary": "cogattn.scanpath.object_search",
+    "label_sequence_score": "cogattn.scanpath.object_search",
+    "make_object_trials": "cogattn.scanpath.object_search",
+    "nearest_first_scanpaths": "cogattn.scanpath.object_search",
+    "random_object_scanpaths": "cogattn.scanpath.object_search",
+    "synthetic_observer": "cogattn.scanpath.object_search",
     "MULTIMATCH_DIMENSIONS": "cogattn.scanpath.multimatch_similarity",
     "multimatch": "cogattn.scanpath.multimatch_similarity",
     "multimatch_pairs": "cogattn.scanpath.multimatch_similarity",

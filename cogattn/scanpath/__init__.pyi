@@ -64,6 +64,33 @@ from cogattn.scanpath.neva import (
 from cogattn.scanpath.neva import (
     mobilenet_task_model as mobilenet_task_model,
 )
+from cogattn.scanpath.oat import (
+    ObjectAttentionTransformer as ObjectAttentionTransformer,
+)
+from cogattn.scanpath.oat import (
+    ObjectScanpathModel as ObjectScanpathModel,
+)
+from cogattn.scanpath.object_search import (
+    ObjectTrials as ObjectTrials,
+)
+from cogattn.scanpath.object_search import (
+    behaviour_summary as behaviour_summary,
+)
+from cogattn.scanpath.object_search import (
+    label_sequence_score as label_sequence_score,
+)
+from cogattn.scanpath.object_search import (
+    make_object_trials as make_object_trials,
+)
+from cogattn.scanpath.object_search import (
+    nearest_first_scanpaths as nearest_first_scanpaths,
+)
+from cogattn.scanpath.object_search import (
+    random_object_scanpaths as random_object_scanpaths,
+)
+from cogattn.scanpath.object_search import (
+    synthetic_observer as synthetic_observer,
+)
 from cogattn.scanpath.packing import (
     PackedScanpaths as PackedScanpaths,
 )
@@ -146,6 +173,9 @@ __all__ = [
     "FixationClusters",
     "FixationEvents",
     "NevaScanpathGenerator",
+    "ObjectAttentionTransformer",
+    "ObjectScanpathModel",
+    "ObjectTrials",
     "PackedScanpaths",
     "SaliencyScanpathGenerator",
     "Scanpath",
@@ -153,6 +183,7 @@ __all__ = [
     "auc_borji",
     "auc_judd",
     "auc_shuffled",
+    "behaviour_summary",
     "cc",
     "centre_bias_scanpaths",
     "check_same_screen",
@@ -170,13 +201,17 @@ __all__ = [
     "information_gain",
     "ivt",
     "kl_divergence",
+    "label_sequence_score",
+    "make_object_trials",
     "merge_fixations",
     "mobilenet_task_model",
     "model_agreement",
     "multimatch",
     "multimatch_pairs",
+    "nearest_first_scanpaths",
     "nss",
     "pack_scanpaths",
+    "random_object_scanpaths",
     "random_scanpaths",
     "read_scanpaths",
     "scanmatch",
@@ -186,5 +221,6 @@ __all__ = [
     "sim",
     "spectral_residual_saliency",
     "substitution_matrix",
+    "synthetic_observer",
     "write_scanpaths",
 ]

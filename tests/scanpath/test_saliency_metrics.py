@@ -28,6 +28,7 @@ def _fix(rng, k=40):
     return np.stack([rng.uniform(0, W, k), rng.uniform(0, H, k)], axis=1)
 
 
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
 def test_against_pysaliency(ps, rng):
     """Anchor: pysaliency 0.2.22 (metrics.NSS, CC, MIT_KLDiv, SIM; general_roc with
     judd=1 on the unfixated negatives) on random maps, batched, within 1e-9."""
