@@ -62,6 +62,24 @@ def test_crossnobis_matches_rsatoolbox(rng, noise):
         np.testing.assert_allclose(full, ref, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
+def test_crossnobis_averages_repeats_within_folds(rng):
+    """Several observations of a condition in one fold are averaged first, as
+    rsatoolbox's calc_rdm does (3 repeats per fold, rows shuffled)."""
+    rt = require_reference("rsatoolbox")
+    k, p, f, r = 6, 20, 3, 3
+    cond = np.tile(np.repeat(np.arange(k), r), f)
+    fold = np.repeat(np.arange(f), k * r)
+    x = rng.standard_normal((cond.size, p)) + rng.standard_normal((k, p))[cond]
+    perm = rng.permutation(cond.size)
+    x, cond, fold = x[perm], cond[perm], fold[perm]
+    ds = rt.data.Dataset(x, obs_descriptors={"c": cond, "f": fold})
+    ref = rt.rdm.calc_rdm(
+        ds, method="crossnobis", descriptor="c", cv_descriptor="f"
+    ).get_vectors()[0]
+    np.testing.assert_allclose(rsa.crossnobis_rdm(x, cond, fold), ref, atol=1e-12)
+
+
 def test_crossnobis_unbiased_closed_form(rng):
     """Closed form: with identical condition means the expected crossnobis distance
     is 0 (while the plain euclidean RDM of the means is positive); with known
