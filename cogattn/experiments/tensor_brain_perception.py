@@ -107,6 +107,8 @@ class TensorBrainPerception:
         with its lower 95 % bound ``semantic_minus_rescal_hits10_low``.
         """
         table = getattr(results, "table", results)
+        params = set(TensorBrainPerception.params())
+        table = table.drop(columns=[c for c in table.columns if c in params])
         table = table.assign(
             semantic_minus_rescal_hits10=table["semantic_hits10"]
             - table["rescal_hits10"]
