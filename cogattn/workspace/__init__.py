@@ -52,6 +52,7 @@ from cogattn.workspace.neuronal import (
 )
 
 _LAZY = {
+    "MultimodalWorkspace": "cogattn.workspace.modules.multimodal",
     "ConsciousStep": "cogattn.workspace.modules.consciousness",
     "ConsciousnessBottleneck": "cogattn.workspace.modules.consciousness",
     "RIMCell": "cogattn.workspace.modules.rims",

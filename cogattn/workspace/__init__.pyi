@@ -55,6 +55,9 @@ from cogattn.workspace.modules.consciousness import (
 from cogattn.workspace.modules.consciousness import (
     ConsciousStep as ConsciousStep,
 )
+from cogattn.workspace.modules.multimodal import (
+    MultimodalWorkspace as MultimodalWorkspace,
+)
 from cogattn.workspace.modules.rims import (
     RIMCell as RIMCell,
 )
@@ -99,6 +102,7 @@ __all__ = [
     "ConsciousStep",
     "ConsciousnessBottleneck",
     "HebbianMemory",
+    "MultimodalWorkspace",
     "NeuronalWorkspace",
     "RIMCell",
     "SharedWorkspace",

@@ -7,12 +7,16 @@
 - :mod:`cogattn.workspace.modules.consciousness`: :class:`ConsciousnessBottleneck`,
   attention selects k elements of an unconscious state; a verifier scores how well
   the previous conscious state predicts the present.
+- :mod:`cogattn.workspace.modules.multimodal`: :class:`MultimodalWorkspace`, domains
+  encoded into one workspace, fused with selection weights; demi-cycle, cycle,
+  translation, contrastive and broadcast losses.
 """
 
 from cogattn.workspace.modules.consciousness import (
     ConsciousnessBottleneck,
     ConsciousStep,
 )
+from cogattn.workspace.modules.multimodal import MultimodalWorkspace
 from cogattn.workspace.modules.rims import RIMCell
 from cogattn.workspace.modules.shared_workspace import (
     SharedWorkspace,
@@ -23,6 +27,7 @@ from cogattn.workspace.modules.shared_workspace import (
 __all__ = [
     "ConsciousStep",
     "ConsciousnessBottleneck",
+    "MultimodalWorkspace",
     "RIMCell",
     "SharedWorkspace",
     "WorkspaceStep",
