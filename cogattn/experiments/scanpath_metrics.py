@@ -67,8 +67,15 @@ def real_scanpaths(segment_length: int = 10) -> tuple[list[Any], list[Any]]:
 
 
 def _image_saliency(name: str, screen: Any) -> np.ndarray:
-    import skimage.data
     from scipy.ndimage import zoom
+
+    try:
+        import skimage.data
+    except ImportError as err:
+        raise ImportError(
+            "the scanpath_metrics experiment shows scikit-image's sample pictures: "
+            "pip install scikit-image"
+        ) from err
 
     from cogattn.scanpath.generators import spectral_residual_saliency
 
