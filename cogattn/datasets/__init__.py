@@ -8,6 +8,9 @@ missing, where it was looked for, where to get it and which variable to set;
 
 - :mod:`cogattn.datasets.mne_test`: MNE-Python's test recording (60 EEG channels,
   auditory and visual events, 24 s).
+- :mod:`cogattn.datasets.brainspace_bold`: resting-state BOLD on fsaverage5, shipped
+  with ``brainspace``; :mod:`cogattn.datasets.nitime_rois`: 31 fMRI ROI series, shipped
+  with ``nitime``.
 """
 
 from cogattn.datasets.mne_test import (

@@ -4,9 +4,11 @@
   variants against humans, and the lighting asymmetry after each training diet.
 - :mod:`cogattn.viz.hebbian`: retrieval, recall and capacity of Hebbian memories.
 - :mod:`cogattn.viz.encoders`: temporal response functions against evoked averages.
+- :mod:`cogattn.viz.representations`: RDMs, CKA matrices, alignment generalisation,
+  integration sites.
 
 Importing these modules does not import matplotlib; each function imports it when it
 draws. Model and analysis modules return arrays and tables, never figures.
 """
 
-__all__ = ["encoders", "hebbian", "search"]
+__all__ = ["encoders", "hebbian", "representations", "search"]
