@@ -140,7 +140,8 @@ def run_perception_task(
         check_int(value, name, low=low)
     rng = check_random_state(random_state)
     device = resolve_device(device)
-    gen = torch_generator(rng)
+    gen = torch_generator(rng)  # initial weights, on the CPU
+    sample_gen = torch_generator(rng, device=device)  # draws of choice="sample"
     crop = 16
     pool = make_entities(n_known + n_novel, random_state=rng)
     known = np.arange(n_known)
@@ -222,7 +223,7 @@ def run_perception_task(
                         d["boxes"],
                         feedback=feedback,
                         choice=choice,
-                        generator=gen,
+                        generator=sample_gen,
                     )
                     lab = torch.stack(
                         [

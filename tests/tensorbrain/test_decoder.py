@@ -109,3 +109,21 @@ def test_trains_to_recall_episodes():
     np.testing.assert_array_equal(out.subject_choice.numpy(), s.numpy())
     np.testing.assert_array_equal(out.object_choice.numpy(), o.numpy())
     np.testing.assert_array_equal(out.predicate.argmax(-1).numpy(), p.numpy())
+
+
+@pytest.mark.gpu
+def test_cuda_decoding():
+    if not torch.cuda.is_available():
+        pytest.skip(reason="needs a CUDA device")
+    m = _decoder().cuda()
+    t = torch.tensor([0, 1], device="cuda")
+    g = torch.Generator(device="cuda").manual_seed(0)
+    out = m.decode(
+        t,
+        torch.rand(2, 3, 8, 8, device="cuda"),
+        torch.rand(2, 3, 8, 8, device="cuda"),
+        torch.rand(2, 4, device="cuda"),
+        choice="sample",
+        generator=g,
+    )
+    assert out.subject.is_cuda and out.subject_choice.is_cuda

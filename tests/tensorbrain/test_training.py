@@ -132,3 +132,30 @@ def test_errors():
         match="graph has 3 entities and 1 relations; the model was fitted on 2 and 1",
     ):
         est.evaluate(other)
+
+
+@pytest.mark.gpu
+def test_cuda_matches_cpu():
+    """The same seed on CUDA and on the CPU gives nearly the same ranks."""
+    if not torch.cuda.is_available():
+        pytest.skip(reason="needs a CUDA device")
+    g = KnowledgeGraph.from_labeled(
+        [
+            ("a", "r", "b"),
+            ("b", "r", "c"),
+            ("c", "s", "a"),
+            ("a", "s", "c"),
+            ("c", "r", "a"),
+        ]
+    )
+    kw = {"dim": 8, "n_epochs": 5, "random_state": 0, "verbose": False}
+    cpu = KGEmbedding("complex", device="cpu", **kw).fit(g)
+    gpu = KGEmbedding("complex", device="cuda", **kw).fit(g)
+    assert gpu.model_.entity.is_cuda
+    torch.testing.assert_close(
+        gpu.score_tails([0, 1], [0, 1]).cpu(),
+        cpu.score_tails([0, 1], [0, 1]),
+        atol=1e-4,
+        rtol=1e-3,
+    )
+    np.testing.assert_allclose(gpu.ranks(g)[0], cpu.ranks(g)[0])
