@@ -23,7 +23,7 @@ from cogattn.experiments._params import call_with_params
 from cogattn.sim.params import Param, declare_params
 from cogattn.sim.registry import ReportContent, experiment
 
-__all__ = ["ScanpathGeneratorsExperiment", "run_repetition"]
+__all__ = ["ScanpathGeneratorsExperiment", "run_point"]
 
 MODELS = ("oat", "random", "nearest_first", "observer")
 
@@ -35,7 +35,7 @@ def _delta(summary: dict[str, float], ref: dict[str, float]) -> float:
     return float(np.mean(errs))
 
 
-def run_repetition(
+def run_point(
     *,
     rng: np.random.Generator,
     n_train: int = 300,
@@ -125,7 +125,7 @@ class ScanpathGeneratorsExperiment:
     """OAT-like object scanpath model vs baselines on held-out synthetic observers."""
 
     params = declare_params(
-        run_repetition,
+        run_point,
         n_train=Param(int, low=2, high=100_000),
         n_test=Param(int, low=2, high=100_000),
         n_observers=Param(int, low=1, high=100),
@@ -137,8 +137,8 @@ class ScanpathGeneratorsExperiment:
 
     @staticmethod
     def trial(params: dict[str, Any], rng: np.random.Generator) -> dict[str, float]:
-        """Run one repetition: the spec's parameters go to :func:`run_repetition`."""
-        return call_with_params(run_repetition, params, rng=rng)
+        """Run one repetition: the spec's parameters go to :func:`run_point`."""
+        return call_with_params(run_point, params, rng=rng)
 
     @staticmethod
     def report(results: Any) -> ReportContent:
@@ -147,7 +147,7 @@ class ScanpathGeneratorsExperiment:
         Parameters
         ----------
         results : Results
-            One row per repetition with the outputs of :func:`run_repetition`.
+            One row per repetition with the outputs of :func:`run_point`.
 
         Returns
         -------

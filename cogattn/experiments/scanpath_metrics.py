@@ -30,7 +30,7 @@ from cogattn.experiments._params import call_with_params
 from cogattn.sim.params import Param, declare_params
 from cogattn.sim.registry import ReportContent, experiment
 
-__all__ = ["IMAGES", "ScanpathMetricsExperiment", "real_scanpaths", "run_task"]
+__all__ = ["IMAGES", "ScanpathMetricsExperiment", "real_scanpaths", "run_point"]
 
 #: scikit-image pictures the generator may look at
 IMAGES = ("astronaut", "coffee", "chelsea", "rocket")
@@ -150,7 +150,7 @@ def _anchor_ivt(recs) -> tuple[int, int]:
     return mismatches, events
 
 
-def run_task(
+def run_point(
     *,
     task: str,
     rng: np.random.Generator,
@@ -238,7 +238,7 @@ class ScanpathMetricsExperiment:
     """Scanpath metrics against their anchors; generator vs baselines on real gaze."""
 
     params = declare_params(
-        run_task,
+        run_point,
         task=Param(str, choices=("anchors", "human_likeness")),
         image=Param(str, choices=IMAGES),
         n_scanpaths=Param(int, low=2, high=10_000),
@@ -248,8 +248,8 @@ class ScanpathMetricsExperiment:
 
     @staticmethod
     def trial(params: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
-        """Run one task: the spec's parameters go to :func:`run_task`."""
-        return call_with_params(run_task, params, rng=rng)
+        """Run one task: the spec's parameters go to :func:`run_point`."""
+        return call_with_params(run_point, params, rng=rng)
 
     @staticmethod
     def report(results: Any) -> ReportContent:
@@ -259,7 +259,7 @@ class ScanpathMetricsExperiment:
         ----------
         results : Results
             One row per task with ``task``, ``repetition`` and the outputs of
-            :func:`run_task`.
+            :func:`run_point`.
 
         Returns
         -------

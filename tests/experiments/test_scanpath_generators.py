@@ -14,7 +14,7 @@ from cogattn.experiments import spec_path
 from cogattn.experiments.scanpath_generators import (
     MODELS,
     ScanpathGeneratorsExperiment,
-    run_repetition,
+    run_point,
 )
 from cogattn.sim.registry import ReportContent, get_experiment
 
@@ -25,7 +25,7 @@ def test_registered_by_name():
 
 def test_bad_params(rng):
     with pytest.raises(ValidationError, match="n_train must be an integer"):
-        run_repetition(rng=rng, n_train=1)
+        run_point(rng=rng, n_train=1)
     with pytest.raises(ValidationError, match=r"unknown parameter\(s\) \['layers'\]"):
         ScanpathGeneratorsExperiment.trial({"layers": 2}, rng)
 

@@ -11,7 +11,7 @@ import pytest
 
 from cogattn import ValidationError
 from cogattn.experiments import spec_path
-from cogattn.experiments.scanpath_metrics import ScanpathMetricsExperiment, run_task
+from cogattn.experiments.scanpath_metrics import ScanpathMetricsExperiment, run_point
 from cogattn.sim.registry import ReportContent, get_experiment
 from tests._reference import require_reference
 
@@ -22,7 +22,7 @@ def test_registered_by_name():
 
 def test_bad_params(rng):
     with pytest.raises(ValidationError, match="invalid value for task"):
-        run_task(task="bench", rng=rng)
+        run_point(task="bench", rng=rng)
     with pytest.raises(ValidationError, match=r"unknown parameter\(s\) \['images'\]"):
         ScanpathMetricsExperiment.trial({"task": "anchors", "images": "x"}, rng)
 
