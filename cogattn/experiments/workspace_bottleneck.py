@@ -253,7 +253,9 @@ class WorkspaceBottleneck:
 
         ``measured``: ``best_workspace_minus_pooled`` (at the largest ``n_train``),
         ``min_test_accuracy_largest`` (every configuration at the largest
-        ``n_train``), ``competition_gain`` (best ``top_k < n_objects`` minus
+        ``n_train``), ``pooled_test_accuracy_largest``,
+        ``best_workspace_k2plus_largest`` (a relation between two objects needs at
+        least two writers), ``competition_gain`` (best ``top_k < n_objects`` minus
         ``top_k = n_objects`` at the smallest ``n_train``).
         """
         table = getattr(results, "table", results).copy()
@@ -271,6 +273,11 @@ class WorkspaceBottleneck:
         measured: dict[str, float] = {
             "min_test_accuracy_largest": float(big["mean"].min()),
         }
+        if len(pooled_big):
+            measured["pooled_test_accuracy_largest"] = float(pooled_big.max())
+        pairs = big[(big["model"] == "workspace") & (big["top_k"] >= 2)]["mean"]
+        if len(pairs):
+            measured["best_workspace_k2plus_largest"] = float(pairs.max())
         if len(ws_big) and len(pooled_big):
             measured["best_workspace_minus_pooled"] = float(
                 ws_big.max() - pooled_big.max()

@@ -66,4 +66,6 @@ def test_registered_bad_variant_and_report():
     assert m["best_workspace_minus_pooled"] == pytest.approx(0.65 - 0.9)
     assert m["competition_gain"] == pytest.approx(0.05)
     assert m["min_test_accuracy_largest"] == pytest.approx(0.6)
-    assert spec.checks[0].measured in m
+    assert m["pooled_test_accuracy_largest"] == pytest.approx(0.9)
+    assert m["best_workspace_k2plus_largest"] == pytest.approx(0.65)
+    assert all(c.measured in m for c in spec.checks)
