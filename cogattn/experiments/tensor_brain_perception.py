@@ -134,8 +134,11 @@ class TensorBrainPerception:
             f"{low:+.3f}); unary labels {measured['label_acc_hard_map']:.3f}; "
             f"episodic subject recall {measured['episodic_subject_recall']:.3f}."
         )
+        from cogattn.viz.tensorbrain import plot_decoder_scores
+
         return ReportContent(
             tables={"summary": summary, "ablations": ablation},
+            figures={"decoder_scores": plot_decoder_scores(summary)},
             measured=measured,
             text=text,
         )

@@ -72,6 +72,7 @@ def test_report_and_summary():
     m = content.measured
     assert m["semantic_minus_rescal_hits10"] == pytest.approx(0.29 / 3)
     assert m["semantic_minus_rescal_hits10_low"] < 0.29 / 3
+    assert "decoder_scores" in content.figures
     summary = content.tables["summary"]
     # closed form: the t interval of [0.5, 0.6, 0.55]
     half = 4.302653 * 0.05 / np.sqrt(3)
