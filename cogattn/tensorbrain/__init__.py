@@ -4,7 +4,8 @@
   relation vocabularies, networkx conversions) and the head-relation-tail TSV reader.
 - :mod:`cogattn.tensorbrain.adjacency`: the sparse adjacency tensor
   (entities x relations x entities) and back.
-- :mod:`cogattn.tensorbrain.datasets`: Nations, Kinships and UMLS splits.
+- :mod:`cogattn.tensorbrain.datasets`: Nations, Kinships and UMLS splits;
+  :mod:`cogattn.tensorbrain.wordnet`: the WordNet noun hierarchy.
 - :mod:`cogattn.tensorbrain.ranking`: filtered ranks in both directions, MRR, Hits@k.
 - :mod:`cogattn.tensorbrain.scoring`: RESCAL, DistMult, ComplEx and TuckER with 1-N
   scoring (torch).
@@ -56,6 +57,11 @@ from cogattn.tensorbrain.scenes import (
     render_scenes,
 )
 from cogattn.tensorbrain.training import KGEmbedding, evaluate_ranking
+from cogattn.tensorbrain.wordnet import (
+    WORDNET_RELATIONS,
+    read_wordnet_nouns,
+    wordnet_noun_path,
+)
 
 _LAZY = {
     "MODELS": "cogattn.tensorbrain.scoring",
@@ -72,6 +78,7 @@ _LAZY = {
 __all__ = [
     "DATASETS",
     "PREDICATES",
+    "WORDNET_RELATIONS",
     "EntityPool",
     "FilterIndex",
     "KGEmbedding",
@@ -92,10 +99,12 @@ __all__ = [
     "parse_triples",
     "rank_metrics",
     "read_triples",
+    "read_wordnet_nouns",
     "reciprocal_triples",
     "render_scenes",
     "run_link_prediction",
     "run_perception_task",
+    "wordnet_noun_path",
     *_LAZY,
 ]
 

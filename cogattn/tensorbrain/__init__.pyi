@@ -106,12 +106,22 @@ from cogattn.tensorbrain.training import (
 from cogattn.tensorbrain.training import (
     evaluate_ranking as evaluate_ranking,
 )
+from cogattn.tensorbrain.wordnet import (
+    WORDNET_RELATIONS as WORDNET_RELATIONS,
+)
+from cogattn.tensorbrain.wordnet import (
+    read_wordnet_nouns as read_wordnet_nouns,
+)
+from cogattn.tensorbrain.wordnet import (
+    wordnet_noun_path as wordnet_noun_path,
+)
 
 __all__ = [
     "DATASETS",
     "MODELS",
     "PREDICATES",
     "RESCAL",
+    "WORDNET_RELATIONS",
     "ComplEx",
     "DecodeOutput",
     "DistMult",
@@ -139,8 +149,10 @@ __all__ = [
     "parse_triples",
     "rank_metrics",
     "read_triples",
+    "read_wordnet_nouns",
     "reciprocal_triples",
     "render_scenes",
     "run_link_prediction",
     "run_perception_task",
+    "wordnet_noun_path",
 ]
