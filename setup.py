@@ -91,7 +91,10 @@ setup(
     package_data={
         "cogattn": [
             "py.typed",
+            "scanpath/__init__.pyi",
             "search/__init__.pyi",
+            "tensorbrain/__init__.pyi",
+            "workspace/__init__.pyi",
             "search/data/*.csv",
             "features/*.txt",
         ]
@@ -104,6 +107,8 @@ setup(
         "mne>=1.6",
         "networkx>=3.0",
         "scikit-learn>=1.4",
+        # natural photographs (skimage.data) for the saliency and scanpath experiments
+        "scikit-image>=0.22",
         "dask[distributed]>=2024.1",
         "tqdm>=4.60",
         # EfficientNet-Lite0 ImageNet checkpoint (18 MB, no dependencies)
@@ -138,6 +143,8 @@ setup(
             "brainspace==0.3.0",
             "nitime==0.12.1",
         ],
+        # EyeLink EDF files (cogattn.datasets.eyelink).
+        "eyetracking": ["eyelinkio==0.3.0"],
         # JupyterLab and what the teaching labs use, for students.
         "lab": [
             "jupyterlab>=4",

@@ -79,27 +79,33 @@ def _stub_names(path: Path) -> tuple[dict[str, str], list[str]]:
     return imported, exported
 
 
-def test_search_stub_matches_lazy_table_and_all():
-    import cogattn.search as search
+#: Families with torch-backed names loaded on first access, declared in a stub.
+LAZY_FAMILIES = ("scanpath", "search", "tensorbrain", "workspace")
 
-    imported, exported = _stub_names(PACKAGE / "search" / "__init__.pyi")
-    assert sorted(exported) == sorted(search.__all__)
-    assert sorted(imported) == sorted(search.__all__)
-    for name, module in search._LAZY.items():
-        assert imported[name] == module, name
-    for name, module in imported.items():
+
+@pytest.mark.parametrize("family", LAZY_FAMILIES)
+def test_stub_matches_lazy_table_and_all(family):
+    module = importlib.import_module(f"cogattn.{family}")
+    imported, exported = _stub_names(PACKAGE / family / "__init__.pyi")
+    assert sorted(exported) == sorted(module.__all__)
+    assert sorted(imported) == sorted(module.__all__)
+    for name, source in module._LAZY.items():
+        assert imported[name] == source, name
+    for name, source in imported.items():
         # every name resolves, and to the object its stub line names
-        assert getattr(search, name) is getattr(importlib.import_module(module), name)
+        assert getattr(module, name) is getattr(importlib.import_module(source), name)
 
 
-def test_search_stub_is_packaged():
+@pytest.mark.parametrize("family", LAZY_FAMILIES)
+def test_stub_is_packaged(family):
     setup = (PACKAGE.parent / "setup.py").read_text()
-    assert '"search/__init__.pyi"' in setup
+    assert f'"{family}/__init__.pyi"' in setup
 
 
-def test_import_of_cogattn_and_search_loads_no_torch_or_matplotlib():
+@pytest.mark.parametrize("family", LAZY_FAMILIES)
+def test_import_of_cogattn_and_family_loads_no_torch_or_matplotlib(family):
     code = (
-        "import sys, cogattn, cogattn.search;"
+        f"import sys, cogattn, cogattn.{family};"
         "print(sorted(m for m in ('torch', 'matplotlib') if m in sys.modules))"
     )
     out = subprocess.run(

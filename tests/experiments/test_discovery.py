@@ -14,7 +14,22 @@ from cogattn.experiments import builtin_experiments, spec_names, spec_path
 from cogattn.sim import registry
 from cogattn.sim.spec import load_spec
 
-SHIPPED = ["hebbian_memory", "lighting_diet", "search_asymmetry", "trf_real_eeg"]
+SHIPPED = sorted(
+    [
+        "attentional_blink",
+        "bold_alignment",
+        "hebbian_memory",
+        "integration_sites",
+        "kg_link_prediction",
+        "lighting_diet",
+        "scanpath_generators",
+        "scanpath_metrics",
+        "search_asymmetry",
+        "tensor_brain_perception",
+        "trf_real_eeg",
+        "workspace_bottleneck",
+    ]
+)
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -64,8 +79,8 @@ def test_spec_path_prefers_the_packaged_copy(tmp_path, monkeypatch):
 def test_unknown_spec_lists_the_known_names(tmp_path, monkeypatch):
     with pytest.raises(
         SpecError,
-        match=r"no shipped spec named 'nope'; known names are 'hebbian_memory', "
-        r"'lighting_diet', 'search_asymmetry'",
+        match=r"no shipped spec named 'nope'; known names are 'attentional_blink', "
+        r"'bold_alignment', 'hebbian_memory'",
     ):
         spec_path("nope")
     with pytest.raises(SpecError, match="must be a non-empty name"):
@@ -76,5 +91,5 @@ def test_unknown_spec_lists_the_known_names(tmp_path, monkeypatch):
 
 
 def test_unknown_experiment_lists_the_builtins():
-    with pytest.raises(SpecError, match="'hebbian_memory', 'lighting_diet'"):
+    with pytest.raises(SpecError, match="'hebbian_memory', 'integration_sites'"):
         registry.get_experiment("nope")
