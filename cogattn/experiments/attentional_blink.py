@@ -27,7 +27,14 @@ from cogattn._core.validation import check_option
 from cogattn.sim.params import Param
 from cogattn.sim.registry import ReportContent, experiment
 
-__all__ = ["CONDITIONS", "LAGS", "NEUROMODULATION", "AttentionalBlink", "run_condition"]
+__all__ = [
+    "CONDITIONS",
+    "LAGS",
+    "NEUROMODULATION",
+    "AttentionalBlink",
+    "level_name",
+    "run_condition",
+]
 
 #: T1-T2 lags (ms) of the sweep
 LAGS = (0.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 600.0)
@@ -42,6 +49,24 @@ CONDITIONS = {
 }
 #: lags at and after which T2 counts as recovered
 RECOVERY_LAG = 400.0
+
+
+def level_name(level: float) -> str:
+    """Name a neuromodulation level for output names (``-2.0 -> "m2"``).
+
+    Parameters
+    ----------
+    level : float
+        Current (mV).
+
+    Returns
+    -------
+    name : str
+        ``m`` for a minus sign and ``p`` for a decimal point (output names are
+        identifiers).
+    """
+    text = f"{abs(level):g}".replace(".", "p")
+    return f"m{text}" if level < 0 else text
 
 
 def run_condition(
@@ -73,7 +98,8 @@ def run_condition(
         For lag sweeps: ``t1_detected_<lag>``, ``t2_detected_<lag>``,
         ``blink_min_lag``, ``blink_depth``, ``lag0_sparing``, ``recovered``,
         ``bimodality_coefficient``, ``mixture_bic_gain``, ``t2_detected_at_min``.
-        For ``"neuromodulation"``: ``p_spontaneous_<level>``, ``p_detected_<level>``,
+        For ``"neuromodulation"``: ``p_spontaneous_<level>``, ``p_detected_<level>``
+        (levels named by :func:`level_name`),
         ``p_detected_quiet``, ``p_detected_spontaneous``.
     """
     from cogattn.workspace.neuronal.bimodality import (
@@ -102,8 +128,8 @@ def run_condition(
         for level, ps, pd_ in zip(
             NEUROMODULATION, res["p_spontaneous"], res["p_detected"], strict=True
         ):
-            out[f"p_spontaneous_{level:g}"] = float(ps)
-            out[f"p_detected_{level:g}"] = float(pd_)
+            out[f"p_spontaneous_{level_name(level)}"] = float(ps)
+            out[f"p_detected_{level_name(level)}"] = float(pd_)
         spont, det = res["spontaneous"], res["detected"]
         out["p_detected_quiet"] = (
             float(det[~spont].mean()) if (~spont).any() else np.nan
@@ -223,8 +249,8 @@ class AttentionalBlink:
                     )
         neuro = table[table["condition"] == "neuromodulation"]
         if len(neuro):
-            sp = [f"p_spontaneous_{v:g}" for v in NEUROMODULATION]
-            de = [f"p_detected_{v:g}" for v in NEUROMODULATION]
+            sp = [f"p_spontaneous_{level_name(v)}" for v in NEUROMODULATION]
+            de = [f"p_detected_{level_name(v)}" for v in NEUROMODULATION]
             tab = pd.DataFrame(
                 {
                     "neuromodulation_mV": NEUROMODULATION,

@@ -14,6 +14,7 @@ from cogattn.experiments.attentional_blink import (
     LAGS,
     NEUROMODULATION,
     AttentionalBlink,
+    level_name,
     run_condition,
 )
 from cogattn.sim.registry import ReportContent, get_experiment
@@ -38,6 +39,16 @@ def test_one_task_runs_for_real(rng):
     assert all(isinstance(v, float) for v in out.values())
     assert out["blink_min_lag"] in LAGS[1:]
     assert 0 <= out["blink_depth"] <= 1
+
+
+def test_neuromodulation_task_outputs_are_storable(rng):
+    """The runner stores only identifier names: a real task through its splitter."""
+    from cogattn.sim.worker import split_outputs
+
+    out = AttentionalBlink.trial({"condition": "neuromodulation", "n_trials": 2}, rng)
+    scalars, _ = split_outputs(out)
+    assert {f"p_spontaneous_{level_name(v)}" for v in NEUROMODULATION} <= set(scalars)
+    assert level_name(-2.0) == "m2" and level_name(1.5) == "1p5"
 
 
 def test_bad_params_are_refused(rng):
@@ -68,8 +79,10 @@ def _fake_rows():
             rows.append(row)
         row = {"condition": "neuromodulation", "repetition": rep}
         for i, level in enumerate(NEUROMODULATION):
-            row[f"p_spontaneous_{level:g}"] = i / (len(NEUROMODULATION) - 1)
-            row[f"p_detected_{level:g}"] = 1 - 0.5 * i / (len(NEUROMODULATION) - 1)
+            row[f"p_spontaneous_{level_name(level)}"] = i / (len(NEUROMODULATION) - 1)
+            row[f"p_detected_{level_name(level)}"] = 1 - 0.5 * i / (
+                len(NEUROMODULATION) - 1
+            )
         row.update(p_detected_quiet=1.0, p_detected_spontaneous=0.4 + 0.1 * rep)
         rows.append(row)
     return pd.DataFrame(rows)
