@@ -80,6 +80,8 @@ class TensorBrainPerception:
             n_test_scenes=Param(int, low=1, high=100_000),
             n_objects=Param(int, low=2, high=8),
             jitter=Param(float, low=0.0, high=40.0),
+            noise=Param(float, low=0.0, high=10.0),
+            train_feedback=Param(str, choices=("hard", "mixed")),
             n_repr=Param(int, low=4, high=1024),
             beta=Param(float, low=0.0, high=1000.0, low_open=True),
             n_steps=Param(int, low=1, high=1_000_000),

@@ -28,7 +28,7 @@ import numpy as np
 from cogattn._core.log import logger
 from cogattn._core.progress import progress_bar
 from cogattn._core.seeding import check_random_state
-from cogattn._core.validation import check_int
+from cogattn._core.validation import check_int, check_option, check_positive
 from cogattn.tensorbrain.graphs import KnowledgeGraph
 from cogattn.tensorbrain.ranking import FilterIndex, filtered_ranks, rank_metrics
 from cogattn.tensorbrain.scenes import (
@@ -43,11 +43,14 @@ from cogattn.tensorbrain.scenes import (
 __all__ = ["run_perception_task"]
 
 
-def _inputs(scenes: Scenes, crop: int) -> dict[str, np.ndarray]:
-    """Per-triple arrays: patches, boxes, targets."""
-    crops = object_crops(render_scenes(scenes), scenes.positions, crop).astype(
-        np.float32
-    )
+def _inputs(
+    scenes: Scenes, crop: int, noise: float, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Per-triple arrays: patches (with pixel noise), boxes, targets."""
+    crops = object_crops(render_scenes(scenes), scenes.positions, crop)
+    if noise > 0:
+        crops = crops + rng.normal(0.0, noise, size=crops.shape)
+    crops = crops.astype(np.float32)
     t = scenes.triples
     sc, ss, pp, so = t.T
     size = scenes.pool.image_size
@@ -76,6 +79,8 @@ def run_perception_task(
     n_test_scenes: int = 100,
     n_objects: int = 3,
     jitter: float = 4.0,
+    noise: float = 0.0,
+    train_feedback: str = "hard",
     n_repr: int = 64,
     beta: float = 1.0,
     n_steps: int = 1500,
@@ -100,6 +105,13 @@ def run_perception_task(
         per scene.
     jitter : float
         Standard deviation (pixels) of the objects around their homes.
+    noise : float
+        Standard deviation of Gaussian noise added to every pixel of the patches
+        (images in [0, 1]): it makes the sensory evidence unreliable.
+    train_feedback : {"hard", "mixed"}
+        Perception is trained with the true entity embodied (``"hard"``), or both
+        with and without top-down feedback (``"mixed"``: the mean of the two
+        losses), so that the read-outs also work without feedback.
     n_repr, beta : int, float
         Width of the representation layer; inverse temperature of the index layer.
     n_steps, batch_size, lr : int, int, float
@@ -138,6 +150,8 @@ def run_perception_task(
         ("batch_size", batch_size, 1),
     ):
         check_int(value, name, low=low)
+    check_option(train_feedback, ("hard", "mixed"), "train_feedback")
+    check_positive(noise, "noise", strict=False)
     rng = check_random_state(random_state)
     device = resolve_device(device)
     gen = torch_generator(rng)  # initial weights, on the CPU
@@ -151,7 +165,7 @@ def run_perception_task(
     test = make_scenes(pool, n_test_scenes, allowed=known, **kw)
     nov = make_scenes(pool, n_test_scenes, allowed=known, first=novel, **kw)
     data = {
-        k: _inputs(s, crop)
+        k: _inputs(s, crop, noise, rng)
         for k, s in (("train", train), ("test", test), ("novel", nov))
     }
     n_ent = n_known + n_novel  # novel entities have index units that are never trained
@@ -187,12 +201,11 @@ def run_perception_task(
         idx = T(rng.integers(0, n_tr, batch_size))
         gt = torch.full((batch_size,), generic, device=device)
         tgt = {"subject": tr["s"][idx], "object": tr["o"][idx]}
-        loss = triple_loss(
-            model.decode(
-                gt, tr["patch_s"][idx], tr["patch_o"][idx], tr["boxes"][idx], **tgt
-            ),
-            idx,
-        )
+        sensory = (tr["patch_s"][idx], tr["patch_o"][idx], tr["boxes"][idx])
+        loss = triple_loss(model.decode(gt, *sensory, **tgt), idx)
+        if train_feedback == "mixed":
+            out = model.decode(gt, *sensory, feedback="none", **tgt)
+            loss = 0.5 * (loss + triple_loss(out, idx))
         if recall_weight > 0:
             out = model.decode(tr["scene"][idx], **tgt)
             loss = loss + recall_weight * triple_loss(out, idx, labels=False)

@@ -79,3 +79,14 @@ def test_report_and_summary():
     assert summary.loc["episodic_subject_recall", "high"] == pytest.approx(0.55 + half)
     with pytest.raises(ValidationError, match="no tasks"):
         summarize_perception(pd.DataFrame({"repetition": []}))
+
+
+def test_task_rejects_bad_settings(rng):
+    from cogattn.tensorbrain.perception import run_perception_task
+
+    with pytest.raises(ValidationError, match="train_feedback"):
+        run_perception_task(train_feedback="soft", random_state=rng)
+    with pytest.raises(ValidationError, match="noise"):
+        run_perception_task(noise=-0.1, random_state=rng)
+    with pytest.raises(ValidationError, match="n_known"):
+        run_perception_task(n_known=2, random_state=rng)
