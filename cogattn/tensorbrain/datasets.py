@@ -14,6 +14,9 @@ name          entities  relations  train    valid  test
 ``umls``      135       46         5216     652    661
 ============  ========  =========  =======  =====  =====
 
+When ``$COGATTN_DATA`` does not hold them (and no ``data_dir`` is given), the copies
+inside an installed PyKEEN are used; PyKEEN is located, not imported.
+
 The vocabularies are those of the training split (sorted names); the validation and
 test splits are mapped onto them, and a name they lack is an error.
 """
@@ -92,6 +95,21 @@ class KGSplits:
         )
 
 
+def _pykeen_folder(name: str) -> Path | None:
+    """Return the data set's folder inside an installed PyKEEN (None if absent)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pykeen")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "datasets" / name
+    return folder if _missing(folder) == [] else None
+
+
+def _missing(folder: Path) -> list[str]:
+    return [s for s in SPLITS if not (folder / f"{s}.txt").is_file()]
+
+
 def kg_dataset_path(name: str, data_dir: str | os.PathLike | None = None) -> Path:
     """Return the folder of the data set ``name`` (holding the three split files).
 
@@ -99,17 +117,22 @@ def kg_dataset_path(name: str, data_dir: str | os.PathLike | None = None) -> Pat
     ----------
     name : {"nations", "kinships", "umls"}
     data_dir : path-like | None
-        The data folder holding ``kg/`` (``None``: ``$COGATTN_DATA``).
+        The data folder holding ``kg/``. ``None``: ``$COGATTN_DATA``, and when that
+        is unset or lacks the files, the copies inside an installed PyKEEN.
 
     Raises
     ------
     DataNotFoundError
-        When no data folder is set or a split file is missing; the message says
-        where the files come from.
+        When the files are found nowhere; the message says where they come from.
     """
     check_option(name, DATASETS, "name")
     if data_dir is None:
         value = os.environ.get(DATA_ENV, "")
+        if value and not _missing(Path(value) / "kg" / name):
+            return Path(value) / "kg" / name
+        bundled = _pykeen_folder(name)
+        if bundled is not None:
+            return bundled
         if not value:
             raise DataNotFoundError(
                 f"no data folder: set {DATA_ENV} or pass data_dir to find "
@@ -117,7 +140,7 @@ def kg_dataset_path(name: str, data_dir: str | os.PathLike | None = None) -> Pat
             )
         data_dir = value
     folder = Path(data_dir) / "kg" / name
-    missing = [s for s in SPLITS if not (folder / f"{s}.txt").is_file()]
+    missing = _missing(folder)
     if missing:
         raise DataNotFoundError(
             f"{folder} lacks {', '.join(f'{s}.txt' for s in missing)}; {_WHERE}"

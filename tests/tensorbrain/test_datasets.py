@@ -12,6 +12,7 @@ from cogattn.tensorbrain.datasets import (
     load_kg_dataset,
     load_kg_splits,
 )
+from tests._reference import require_reference
 
 #: published sizes (PyKEEN's dataset table; Dettmers et al. 2018)
 SIZES = {
@@ -54,7 +55,10 @@ def test_unknown_name_in_a_split(tmp_path):
 
 
 def test_missing_data(tmp_path, monkeypatch):
+    from cogattn.tensorbrain import datasets
+
     monkeypatch.delenv("COGATTN_DATA", raising=False)
+    monkeypatch.setattr(datasets, "_pykeen_folder", lambda name: None)
     with pytest.raises(DataNotFoundError, match="set COGATTN_DATA"):
         kg_dataset_path("umls")
     (tmp_path / "kg" / "umls").mkdir(parents=True)
@@ -74,3 +78,23 @@ def test_mismatched_vocabularies():
     b = KnowledgeGraph.from_labeled([("a", "r", "c")])
     with pytest.raises(ValidationError, match="valid split must share"):
         KGSplits(a, b, a)
+
+
+def test_falls_back_to_the_copies_inside_pykeen(monkeypatch, tmp_path):
+    """PyKEEN 1.11.1 ships the same files; they are found without importing it."""
+    import subprocess
+    import sys
+
+    require_reference("pykeen")
+    monkeypatch.setenv("COGATTN_DATA", str(tmp_path))  # a data folder without kg/
+    folder = kg_dataset_path("nations")
+    assert folder.parts[-3:] == ("pykeen", "datasets", "nations")
+    assert load_kg_dataset("nations").train.n_triples == SIZES["nations"][2]
+    code = (
+        "import sys; from cogattn.tensorbrain import kg_dataset_path; "
+        "kg_dataset_path('umls'); print('pykeen' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
