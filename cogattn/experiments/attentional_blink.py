@@ -199,7 +199,8 @@ class AttentionalBlink:
         ``lag0_sparing_full``, ``recovered_full``, ``bimodality_coefficient_full``,
         ``mixture_bic_gain_full``, ``blink_depth_half_top_down``,
         ``blink_depth_no_top_down``, ``p_spontaneous_lowest``,
-        ``p_spontaneous_highest``, ``detection_drop_spontaneous``.
+        ``p_spontaneous_highest``, ``p_spontaneous_max`` (over levels),
+        ``p_detected_highest``, ``detection_drop_spontaneous``.
         """
         import pandas as pd
 
@@ -266,6 +267,10 @@ class AttentionalBlink:
             )
             measured["p_spontaneous_lowest"] = float(neuro[sp[0]].max())
             measured["p_spontaneous_highest"] = float(neuro[sp[-1]].min())
+            # an ignition ends by adaptation, so the 200 ms before the stimulus can
+            # fall in a lull at high levels: the most often any level ignites
+            measured["p_spontaneous_max"] = float(neuro[sp].max(axis=1).min())
+            measured["p_detected_highest"] = float(neuro[de[-1]].max())
             drop = neuro["p_detected_quiet"] - neuro["p_detected_spontaneous"]
             measured["detection_drop_spontaneous"] = float(drop.min())
         text = "; ".join(f"{k} = {v:.3g}" for k, v in measured.items())

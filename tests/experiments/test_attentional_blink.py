@@ -99,6 +99,7 @@ def test_report_takes_the_least_favourable_repetition():
     assert m["blink_depth_half_top_down"] == pytest.approx(0.05)
     assert m["detection_drop_spontaneous"] == pytest.approx(0.5)
     assert m["p_spontaneous_lowest"] == 0 and m["p_spontaneous_highest"] == 1
+    assert m["p_spontaneous_max"] == 1 and m["p_detected_highest"] == 0.5
     assert all(evaluate_check(c, m).passed for c in spec.checks)
     curve = content.tables["t2_detection_mean"]
     np.testing.assert_allclose(curve.loc["full"].to_numpy()[2], 0.3)
