@@ -23,6 +23,7 @@ act on (moduli for ComplEx).
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 import torch
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 
-class TensorModel(nn.Module):
+class TensorModel(nn.Module, metaclass=ABCMeta):
     """Base class: entity and relation embeddings, 1-N scoring in both directions.
 
     Parameters
@@ -91,14 +92,13 @@ class TensorModel(nn.Module):
     def _relation_scale(self) -> float:
         return self.init_scale
 
-    # subclasses implement these two
+    @abstractmethod
     def tail_query(self, h: torch.Tensor, r: torch.Tensor) -> torch.Tensor:
         """Return ``q`` (batch, width * dim) with ``score(h, r, t) = q . E_t``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def head_query(self, r: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         """Return ``q`` with ``score(h, r, t) = q . E_h`` (``r`` a base relation)."""
-        raise NotImplementedError
 
     def factors(
         self, h: torch.Tensor, r: torch.Tensor, t: torch.Tensor

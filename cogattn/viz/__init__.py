@@ -4,6 +4,9 @@
   variants against humans, and the lighting asymmetry after each training diet.
 - :mod:`cogattn.viz.hebbian`: retrieval, recall and capacity of Hebbian memories.
 - :mod:`cogattn.viz.encoders`: temporal response functions against evoked averages.
+- :mod:`cogattn.viz.tensorbrain`: link-prediction MRR per model and data set, the
+  semantic decoder's read-outs.
+- :mod:`cogattn.viz.scanpath`: scanpaths over their image, metric distributions.
 - :mod:`cogattn.viz.representations`: RDMs, CKA matrices, alignment generalisation,
   integration sites.
 
@@ -11,4 +14,11 @@ Importing these modules does not import matplotlib; each function imports it whe
 draws. Model and analysis modules return arrays and tables, never figures.
 """
 
-__all__ = ["encoders", "hebbian", "representations", "search"]
+__all__ = [
+    "encoders",
+    "hebbian",
+    "representations",
+    "scanpath",
+    "search",
+    "tensorbrain",
+]
