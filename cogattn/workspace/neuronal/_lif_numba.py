@@ -26,9 +26,9 @@ spike-triggered adaptation ``a_i`` (jump ``b``, decay ``tau_a``). Weights are in
 per Hz of presynaptic rate, currents in mV (input resistance folded in).
 
 Every trial starts with the potentials at rest plus the membrane noise (a quiet
-network). The kernel is parallel over trials (``prange``); each trial seeds numba's
-generator of its thread with its own seed, so a trial's numbers do not depend on the
-thread count.
+network). The kernel is parallel over trials (``prange``); each trial has its own
+xoshiro256** generator (seeded by splitmix64 from the trial's seed) and draws normals
+by Marsaglia's polar method, so a trial's numbers do not depend on the thread count.
 """
 
 from __future__ import annotations
@@ -38,6 +38,51 @@ import numpy as np
 from cogattn._core.jit import jit, prange
 
 __all__ = ["simulate_trials"]
+
+
+@jit
+def _rotl(x, k):
+    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
+
+
+@jit
+def _seed_state(seed):
+    """Make four words of xoshiro256** state from one seed, by splitmix64."""
+    state = np.empty(4, dtype=np.uint64)
+    z = np.uint64(seed)
+    for i in range(4):
+        z = z + np.uint64(0x9E3779B97F4A7C15)
+        x = z
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        state[i] = x ^ (x >> np.uint64(31))
+    return state
+
+
+@jit
+def _uniform(state):
+    """Draw a uniform number in [0, 1) from xoshiro256** (53 random bits)."""
+    result = _rotl(state[1] * np.uint64(5), 7) * np.uint64(9)
+    t = state[1] << np.uint64(17)
+    state[2] ^= state[0]
+    state[3] ^= state[1]
+    state[1] ^= state[2]
+    state[0] ^= state[3]
+    state[2] ^= t
+    state[3] = _rotl(state[3], 45)
+    return (result >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@jit
+def _normal_pair(state):
+    """Draw two independent standard normals (Marsaglia polar method)."""
+    while True:
+        u = 2.0 * _uniform(state) - 1.0
+        v = 2.0 * _uniform(state) - 1.0
+        r = u * u + v * v
+        if 0.0 < r < 1.0:
+            f = np.sqrt(-2.0 * np.log(r) / r)
+            return u * f, v * f
 
 
 @jit(parallel=True)
@@ -126,11 +171,13 @@ def simulate_trials(
     to_hz = 1000.0 / dt
 
     for trial in prange(n_trials):
-        np.random.seed(seeds[trial])  # noqa: NPY002 - numba's per-thread generator
+        rng = _seed_state(seeds[trial])
+        spare = 0.0
+        have_spare = False
         v = np.empty(n_neurons)
         for i in range(n_neurons):
             p = pop_of[i]
-            noise = np.random.standard_normal()  # noqa: NPY002
+            noise, _ = _normal_pair(rng)
             v[i] = min(e_l[p] + sigma[p] * noise, v_th[p] - 1e-3)
         ref = np.zeros(n_neurons, dtype=np.int64)
         a = np.zeros(n_neurons)
@@ -170,9 +217,14 @@ def simulate_trials(
                 if ref[i] > 0:
                     ref[i] -= 1
                     continue
+                if have_spare:
+                    xi = spare
+                    have_spare = False
+                else:
+                    xi, spare = _normal_pair(rng)
+                    have_spare = True
                 v[i] += (
-                    leak[p] * (e_l[p] - v[i] + drive[p] - a[i])
-                    + noise_scale[p] * np.random.standard_normal()  # noqa: NPY002
+                    leak[p] * (e_l[p] - v[i] + drive[p] - a[i]) + noise_scale[p] * xi
                 )
                 if v[i] >= v_th[p]:
                     v[i] = v_reset[p]
