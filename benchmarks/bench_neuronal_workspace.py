@@ -6,7 +6,8 @@ numpy 2.4 (``numpy.ndarray`` has no ``ptp`` any more, which ``brian2.units`` wra
 import time), so this script reports that and times the textbook alternative: the
 same equations (current-based LIF, population AMPA/NMDA/GABA filters, adaptation,
 Euler-Maruyama noise) vectorised with numpy over trials x neurons, stepped in a
-Python loop over time. Where Brian2 imports, its row is printed as well.
+Python loop over time. Where Brian2 imports the script says so; a Brian2 version of
+the network is not written yet.
 
 Agreement is statistical (the two sides draw different noise): trial-mean rates of
 every population in three windows, and T2 detection at the lag of the protocol.
