@@ -37,7 +37,8 @@
 # 2. **Gated update.** $g = \sigma([M, U] W_g + b_g)$,
 #    $M' = g \odot \tanh(U W_u + b_u) + (1 - g) \odot M$.
 # 3. **Broadcast.** Every specialist reads the new slots:
-#    $h_i' = h_i + \mathrm{softmax}\big((h_i W_q')(M' W_k')^\top/\sqrt{d}\big)\,M' W_v'$.
+#    $h_i' = h_i + \mathrm{softmax}\big((h_i W_q')(M' W_k')^\top/\sqrt{d}\big)
+#    \,M' W_v'$.
 
 # %%
 import matplotlib.pyplot as plt

@@ -143,7 +143,8 @@ print(f"W1:T1 at 250-400 ms: full {sustained_full:.1f} Hz, "
 
 # %% tags=["figure"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, layout="constrained")
-for ax, run, title in ((axes[0], full_run, "full"), (axes[1], lesion_run, "no top-down")):
+panels = ((axes[0], full_run, "full"), (axes[1], lesion_run, "no top-down"))
+for ax, run, title in panels:
     for name in ("P1:T1", "P2:T1", "W1:T1", "W1:T2"):
         ax.plot(run.times, run.rates(name).mean(axis=0), label=name)
     ax.axvspan(100, 140, color="0.85")
