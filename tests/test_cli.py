@@ -279,7 +279,7 @@ def test_run_by_name(tmp_path, capsys) -> None:
         code,
         capsys.readouterr().err,
         "no shipped spec named 'no_such_experiment'; known names are "
-        "'hebbian_memory', 'lighting_diet', 'search_asymmetry'",
+        "'attentional_blink', 'bold_alignment', 'hebbian_memory'",
     )
     code = main(["run", "missing.toml", "--out", str(out)])
     _assert_one_line_error(code, capsys.readouterr().err, "spec: file 'missing.toml'")

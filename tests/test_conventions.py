@@ -240,6 +240,40 @@ def _load_backbone(rs: Any) -> np.ndarray:
     return next(fx.parameters()).detach().numpy()[:4].copy()
 
 
+def _neuronal_workspace(rs: Any) -> np.ndarray:
+    from cogattn.workspace.neuronal.network import NeuronalWorkspace
+
+    return NeuronalWorkspace().run([[20.0, np.nan]], 60.0, random_state=rs).counts
+
+
+def _shared_workspace(rs: Any) -> np.ndarray:
+    from cogattn.workspace.modules.shared_workspace import SharedWorkspace
+
+    module = SharedWorkspace(8, random_state=rs)
+    return next(module.parameters()).detach().numpy().copy()
+
+
+def _random_scanpaths(rs: Any) -> np.ndarray:
+    from cogattn.scanpath.generators import random_scanpaths
+    from cogattn.scanpath.geometry import ScreenGeometry
+
+    screen = ScreenGeometry(1920, 1080, 53.0, 30.0, 60.0)
+    return random_scanpaths(screen, 2, 5, random_state=rs)[0].x
+
+
+def _make_scenes(rs: Any) -> np.ndarray:
+    from cogattn.tensorbrain.scenes import make_entities, make_scenes
+
+    pool = make_entities(random_state=0)
+    return make_scenes(pool, 4, random_state=rs).positions
+
+
+def _simulate_integration_data(rs: Any) -> np.ndarray:
+    from cogattn.encoders.integration_sites import simulate_integration_data
+
+    return simulate_integration_data(60, 10, random_state=rs)["responses"]
+
+
 #: Every public function or estimator that draws random numbers, as a function of
 #: its ``random_state`` returning an array of what it drew.
 RANDOM = [
@@ -259,6 +293,11 @@ RANDOM = [
     _split_half_reliability,
     _banded_ridge,
     _load_backbone,
+    _neuronal_workspace,
+    _shared_workspace,
+    _random_scanpaths,
+    _make_scenes,
+    _simulate_integration_data,
 ]
 
 
@@ -336,10 +375,12 @@ def test_no_public_seed_or_rng_keyword():
 # ------------------------------------------------------------------------- verbose
 def _long_calls() -> list[Callable[..., Any]]:
     from cogattn.encoders.aad import AttentionDecoder
+    from cogattn.encoders.adapters import SubjectAdapterModel, leave_one_subject_out
     from cogattn.encoders.banded import BandedRidgeCV
     from cogattn.encoders.ridge import RidgeCV
     from cogattn.encoders.trf import TRF
     from cogattn.features.extractor import FeatureExtractor
+    from cogattn.scanpath.oat import ObjectScanpathModel
     from cogattn.search.model import EccentricitySearchModel
     from cogattn.search.paradigm_run import run_paradigm
     from cogattn.search.variants import (
@@ -349,8 +390,20 @@ def _long_calls() -> list[Callable[..., Any]]:
     )
     from cogattn.search.wta_ior import run_search
     from cogattn.sim.runner import run
+    from cogattn.tensorbrain.link_prediction import run_link_prediction
+    from cogattn.tensorbrain.perception import run_perception_task
+    from cogattn.tensorbrain.training import KGEmbedding
+    from cogattn.workspace.neuronal.blink import attentional_blink, spontaneous_ignition
 
     return [
+        KGEmbedding,
+        run_link_prediction,
+        run_perception_task,
+        attentional_blink,
+        spontaneous_ignition,
+        ObjectScanpathModel,
+        SubjectAdapterModel,
+        leave_one_subject_out,
         BandedRidgeCV.fit,
         RidgeCV.fit,
         TRF.fit,

@@ -283,7 +283,7 @@ def leave_one_subject_out(
     subjects: Sequence[Any],
     targets: Sequence[Any],
     adapt_fraction: float = 0.5,
-    verbose: bool | None = False,
+    verbose: bool | None = None,
     **params: Any,
 ) -> dict[str, np.ndarray]:
     """Leave-one-subject-out decoding with subject adapters.

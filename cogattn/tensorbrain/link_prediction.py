@@ -37,7 +37,7 @@ def run_link_prediction(
     data_dir: str | os.PathLike | None = None,
     device: Any = None,
     random_state: Any = None,
-    verbose: bool | str | int | None = False,
+    verbose: bool | str | int | None = None,
 ) -> dict[str, float]:
     """Fit ``model`` on a bundled data set and return its filtered metrics.
 

@@ -92,7 +92,7 @@ def run_perception_task(
     rescal_epochs: int = 100,
     device: Any = None,
     random_state: Any = None,
-    verbose: bool | str | int | None = False,
+    verbose: bool | str | int | None = None,
 ) -> dict[str, float]:
     """Train the semantic decoder on procedural scenes and measure it.
 

@@ -43,7 +43,7 @@ def test_trf(rng) -> None:
 
 
 def test_hebbian_memory() -> None:
-    from cogattn.workspace.hebbian import random_unit_keys
+    from cogattn.workspace.associative.hebbian import random_unit_keys
 
     with pytest.raises(BackendError, match=BACKEND_MSG):
         random_unit_keys(4, 8, random_state=0, backend="torch_cuda")
