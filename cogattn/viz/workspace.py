@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "plot_blink_conditions",
     "plot_neuromodulation",
+    "plot_sparse_factors",
     "plot_t2_activity",
     "plot_workspace_rates",
 ]
@@ -158,4 +159,46 @@ def plot_neuromodulation(levels: Any, p_spontaneous: Any, p_detected: Any) -> Fi
     ax.set_ylabel("fraction of trials")
     ax.set_ylim(-0.03, 1.03)
     ax.legend(frameon=False)
+    return fig
+
+
+def plot_sparse_factors(tables: Mapping[str, Any]) -> Figure:
+    """Accuracy per model of the ``sparse_factors`` experiment, one panel per test set.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Panel title to a summary with columns ``variant``, ``n_train``, ``mean`` and
+        ``ci95`` (the report's ``test_accuracy`` and ``ood_accuracy`` tables); one
+        line per ``n_train``, with 95% intervals as error bars.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    if not tables:
+        raise ValidationError("tables is empty; give at least one summary table")
+    fig = Figure(figsize=(4.2 * len(tables), 3.4), layout="constrained")
+    axes = fig.subplots(1, len(tables), squeeze=False)[0]
+    for ax, (title, table) in zip(axes, tables.items(), strict=True):
+        missing = {"variant", "n_train", "mean", "ci95"} - set(table.columns)
+        if missing:
+            raise ValidationError(
+                f"table {title!r} lacks column(s) {sorted(missing)}; it needs "
+                "variant, n_train, mean and ci95"
+            )
+        names = list(dict.fromkeys(table["variant"]))
+        for n, rows in table.groupby("n_train", sort=True):
+            pos = [names.index(v) for v in rows["variant"]]
+            ax.errorbar(pos, rows["mean"], yerr=rows["ci95"], marker="o",
+                        capsize=3, label=f"n_train = {n}")  # fmt: skip
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels([v.replace("bottleneck_", "") for v in names])
+        ax.axhline(0.5, color="0.6", ls=":")
+        ax.set_title(title)
+        ax.set_ylabel("accuracy")
+        ax.set_ylim(0.4, 1.02)
+        ax.legend(frameon=False, fontsize="small")
     return fig

@@ -25,6 +25,7 @@ SHIPPED = sorted(
         "scanpath_generators",
         "scanpath_metrics",
         "search_asymmetry",
+        "sparse_factors",
         "tensor_brain_perception",
         "trf_real_eeg",
         "workspace_bottleneck",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("matplotlib")
@@ -11,6 +12,7 @@ from cogattn import ValidationError
 from cogattn.viz.workspace import (
     plot_blink_conditions,
     plot_neuromodulation,
+    plot_sparse_factors,
     plot_t2_activity,
     plot_workspace_rates,
 )
@@ -47,3 +49,19 @@ def test_other_figures():
     np.testing.assert_array_equal(fig.axes[0].lines[1].get_ydata(), [1.0, 0.5])
     with pytest.raises(ValidationError, match="2 values for 3 levels"):
         plot_neuromodulation([0, 1, 2], [0, 1], [1, 1, 1])
+
+
+def test_sparse_factors_figure_draws_one_line_per_training_size():
+    table = pd.DataFrame(
+        {"variant": ["dense", "bottleneck_k2"] * 2, "n_train": [8, 8, 64, 64],
+         "mean": [0.5, 0.7, 0.6, 0.9], "ci95": [0.1, 0.1, 0.05, 0.0]}
+    )  # fmt: skip
+    fig = plot_sparse_factors({"in distribution": table, "shifted": table})
+    assert len(fig.axes) == 2
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [0.5, 0.7])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["dense", "k2"]
+    with pytest.raises(ValidationError, match=r"lacks column\(s\) \['ci95'\]"):
+        plot_sparse_factors({"a": table.drop(columns="ci95")})
+    with pytest.raises(ValidationError, match="tables is empty"):
+        plot_sparse_factors({})
