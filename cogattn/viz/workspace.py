@@ -169,8 +169,9 @@ def plot_sparse_factors(tables: Mapping[str, Any]) -> Figure:
     ----------
     tables : mapping of str to pandas.DataFrame
         Panel title to a summary with columns ``variant``, ``n_train``, ``mean`` and
-        ``ci95`` (the report's ``test_accuracy`` and ``ood_accuracy`` tables); one
-        line per ``n_train``, with 95% intervals as error bars.
+        ``ci95`` (the report's ``test_accuracy`` and ``ood_accuracy`` tables, the
+        rows of one factor); one line per ``n_train``, with 95% intervals as error
+        bars.
 
     Returns
     -------
@@ -188,6 +189,11 @@ def plot_sparse_factors(tables: Mapping[str, Any]) -> Figure:
             raise ValidationError(
                 f"table {title!r} lacks column(s) {sorted(missing)}; it needs "
                 "variant, n_train, mean and ci95"
+            )
+        if "factor" in table and table["factor"].nunique() > 1:
+            raise ValidationError(
+                f"table {title!r} mixes factors {sorted(table['factor'].unique())}; "
+                "give the rows of one factor"
             )
         names = list(dict.fromkeys(table["variant"]))
         for n, rows in table.groupby("n_train", sort=True):

@@ -65,3 +65,6 @@ def test_sparse_factors_figure_draws_one_line_per_training_size():
         plot_sparse_factors({"a": table.drop(columns="ci95")})
     with pytest.raises(ValidationError, match="tables is empty"):
         plot_sparse_factors({})
+    mixed = table.assign(factor=["sum", "sum", "parity", "parity"])
+    with pytest.raises(ValidationError, match=r"mixes factors \['parity', 'sum'\]"):
+        plot_sparse_factors({"a": mixed})
