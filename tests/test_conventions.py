@@ -269,7 +269,7 @@ def _make_scenes(rs: Any) -> np.ndarray:
 
 
 def _simulate_integration_data(rs: Any) -> np.ndarray:
-    from cogattn.encoders.integration_sites import simulate_integration_data
+    from cogattn.encoders.multimodal_sites import simulate_integration_data
 
     return simulate_integration_data(60, 10, random_state=rs)["responses"]
 

@@ -32,15 +32,15 @@ from cogattn.encoders.alignment import (
     procrustes,
 )
 from cogattn.encoders.banded import BandedRidgeCV
-from cogattn.encoders.cka import cka, gram_linear, gram_rbf, hsic
-from cogattn.encoders.integration_sites import (
+from cogattn.encoders.centered_kernel_alignment import cka, gram_linear, gram_rbf, hsic
+from cogattn.encoders.lags import lag_samples, lagged_cross, lagged_design, lagged_gram
+from cogattn.encoders.mne_io import mne_to_trials, trf_to_evoked
+from cogattn.encoders.multimodal_sites import (
     cross_validated_predictions,
     event_windows,
     integration_sites,
     simulate_integration_data,
 )
-from cogattn.encoders.lags import lag_samples, lagged_cross, lagged_design, lagged_gram
-from cogattn.encoders.mne_io import mne_to_trials, trf_to_evoked
 from cogattn.encoders.ridge import DEFAULT_ALPHAS, Ridge, RidgeCV
 from cogattn.encoders.rsa import (
     bootstrap_rdm_comparison,

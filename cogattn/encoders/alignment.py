@@ -39,6 +39,12 @@ __all__ = [
     "procrustes",
 ]
 
+# the estimators are documented and pickled under this public module, not the private
+# modules that hold their code
+for _cls in (SRM, Hyperalignment, Procrustes):
+    _cls.__module__ = __name__
+del _cls
+
 
 def _zscore(a: np.ndarray) -> np.ndarray:
     a = a - a.mean(axis=0)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.validation import check_option
-from cogattn.encoders.integration_sites import (
+from cogattn.encoders.multimodal_sites import (
     integration_sites,
     simulate_integration_data,
 )

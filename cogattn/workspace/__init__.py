@@ -21,34 +21,42 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from cogattn.workspace.associative import (
+from cogattn.workspace.associative.hebbian import (
     HebbianMemory,
-    capacity_from_curve,
     cleanup,
-    closed_form_capacity,
-    closed_form_cosine,
-    cosine_capacity,
-    error_free_capacity,
     orthogonal_keys,
-    power_law_fit,
     random_binary_values,
     random_unit_keys,
     retrieval_cosine,
     retrieve,
     sign_recall,
-    sign_recall_capacity,
     store,
 )
-from cogattn.workspace.neuronal import (
-    NeuronalWorkspace,
-    WorkspaceTrials,
-    attentional_blink,
+from cogattn.workspace.associative.hebbian_capacity import (
+    capacity_from_curve,
+    closed_form_capacity,
+    closed_form_cosine,
+    cosine_capacity,
+    error_free_capacity,
+    power_law_fit,
+    sign_recall_capacity,
+)
+from cogattn.workspace.neuronal.bimodality import (
     bimodality_coefficient,
-    lif_rate,
-    lif_rate_simulated,
     mixture_bic_gain,
+)
+from cogattn.workspace.neuronal.blink import (
+    attentional_blink,
     peak_rate,
     spontaneous_ignition,
+)
+from cogattn.workspace.neuronal.lif import (
+    lif_rate,
+    lif_rate_simulated,
+)
+from cogattn.workspace.neuronal.network import (
+    NeuronalWorkspace,
+    WorkspaceTrials,
 )
 
 _LAZY = {

@@ -1,53 +1,37 @@
 # Type stub of cogattn.workspace: the names that __init__.py loads eagerly and those
 # it loads on first access (its _LAZY table), so type checkers and IDEs see them all.
 
-from cogattn.workspace.associative import (
-    HebbianMemory as HebbianMemory,
-)
-from cogattn.workspace.associative import (
-    capacity_from_curve as capacity_from_curve,
-)
-from cogattn.workspace.associative import (
-    cleanup as cleanup,
-)
-from cogattn.workspace.associative import (
-    closed_form_capacity as closed_form_capacity,
-)
-from cogattn.workspace.associative import (
-    closed_form_cosine as closed_form_cosine,
-)
-from cogattn.workspace.associative import (
-    cosine_capacity as cosine_capacity,
-)
-from cogattn.workspace.associative import (
-    error_free_capacity as error_free_capacity,
-)
-from cogattn.workspace.associative import (
-    orthogonal_keys as orthogonal_keys,
-)
-from cogattn.workspace.associative import (
-    power_law_fit as power_law_fit,
-)
-from cogattn.workspace.associative import (
+from cogattn.workspace.associative.hebbian import HebbianMemory as HebbianMemory
+from cogattn.workspace.associative.hebbian import cleanup as cleanup
+from cogattn.workspace.associative.hebbian import orthogonal_keys as orthogonal_keys
+from cogattn.workspace.associative.hebbian import (
     random_binary_values as random_binary_values,
 )
-from cogattn.workspace.associative import (
-    random_unit_keys as random_unit_keys,
+from cogattn.workspace.associative.hebbian import random_unit_keys as random_unit_keys
+from cogattn.workspace.associative.hebbian import retrieval_cosine as retrieval_cosine
+from cogattn.workspace.associative.hebbian import retrieve as retrieve
+from cogattn.workspace.associative.hebbian import sign_recall as sign_recall
+from cogattn.workspace.associative.hebbian import store as store
+from cogattn.workspace.associative.hebbian_capacity import (
+    capacity_from_curve as capacity_from_curve,
 )
-from cogattn.workspace.associative import (
-    retrieval_cosine as retrieval_cosine,
+from cogattn.workspace.associative.hebbian_capacity import (
+    closed_form_capacity as closed_form_capacity,
 )
-from cogattn.workspace.associative import (
-    retrieve as retrieve,
+from cogattn.workspace.associative.hebbian_capacity import (
+    closed_form_cosine as closed_form_cosine,
 )
-from cogattn.workspace.associative import (
-    sign_recall as sign_recall,
+from cogattn.workspace.associative.hebbian_capacity import (
+    cosine_capacity as cosine_capacity,
 )
-from cogattn.workspace.associative import (
+from cogattn.workspace.associative.hebbian_capacity import (
+    error_free_capacity as error_free_capacity,
+)
+from cogattn.workspace.associative.hebbian_capacity import (
+    power_law_fit as power_law_fit,
+)
+from cogattn.workspace.associative.hebbian_capacity import (
     sign_recall_capacity as sign_recall_capacity,
-)
-from cogattn.workspace.associative import (
-    store as store,
 )
 from cogattn.workspace.modules.consciousness import (
     ConsciousnessBottleneck as ConsciousnessBottleneck,
@@ -70,33 +54,19 @@ from cogattn.workspace.modules.shared_workspace import (
 from cogattn.workspace.modules.shared_workspace import (
     top_k_mask as top_k_mask,
 )
-from cogattn.workspace.neuronal import (
-    NeuronalWorkspace as NeuronalWorkspace,
-)
-from cogattn.workspace.neuronal import (
-    WorkspaceTrials as WorkspaceTrials,
-)
-from cogattn.workspace.neuronal import (
-    attentional_blink as attentional_blink,
-)
-from cogattn.workspace.neuronal import (
+from cogattn.workspace.neuronal.bimodality import (
     bimodality_coefficient as bimodality_coefficient,
 )
-from cogattn.workspace.neuronal import (
-    lif_rate as lif_rate,
-)
-from cogattn.workspace.neuronal import (
-    lif_rate_simulated as lif_rate_simulated,
-)
-from cogattn.workspace.neuronal import (
-    mixture_bic_gain as mixture_bic_gain,
-)
-from cogattn.workspace.neuronal import (
-    peak_rate as peak_rate,
-)
-from cogattn.workspace.neuronal import (
+from cogattn.workspace.neuronal.bimodality import mixture_bic_gain as mixture_bic_gain
+from cogattn.workspace.neuronal.blink import attentional_blink as attentional_blink
+from cogattn.workspace.neuronal.blink import peak_rate as peak_rate
+from cogattn.workspace.neuronal.blink import (
     spontaneous_ignition as spontaneous_ignition,
 )
+from cogattn.workspace.neuronal.lif import lif_rate as lif_rate
+from cogattn.workspace.neuronal.lif import lif_rate_simulated as lif_rate_simulated
+from cogattn.workspace.neuronal.network import NeuronalWorkspace as NeuronalWorkspace
+from cogattn.workspace.neuronal.network import WorkspaceTrials as WorkspaceTrials
 
 __all__ = [
     "ConsciousStep",

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from cogattn.encoders import RidgeCV
-from cogattn.encoders.integration_sites import (
+from cogattn.encoders.multimodal_sites import (
     cross_validated_predictions,
     event_windows,
     integration_sites,

@@ -12,24 +12,9 @@
   translation, contrastive and broadcast losses.
 """
 
-from cogattn.workspace.modules.consciousness import (
-    ConsciousnessBottleneck,
-    ConsciousStep,
-)
-from cogattn.workspace.modules.multimodal import MultimodalWorkspace
-from cogattn.workspace.modules.rims import RIMCell
-from cogattn.workspace.modules.shared_workspace import (
-    SharedWorkspace,
-    WorkspaceStep,
-    top_k_mask,
-)
-
 __all__ = [
-    "ConsciousStep",
-    "ConsciousnessBottleneck",
-    "MultimodalWorkspace",
-    "RIMCell",
-    "SharedWorkspace",
-    "WorkspaceStep",
-    "top_k_mask",
+    "consciousness",
+    "multimodal",
+    "rims",
+    "shared_workspace",
 ]

@@ -13,33 +13,9 @@
 numba is imported only when a simulation runs (the kernel module is loaded then).
 """
 
-from cogattn.workspace.neuronal.bimodality import (
-    BC_UNIFORM,
-    bimodality_coefficient,
-    mixture_bic_gain,
-)
-from cogattn.workspace.neuronal.blink import (
-    attentional_blink,
-    peak_rate,
-    spontaneous_ignition,
-)
-from cogattn.workspace.neuronal.lif import lif_rate, lif_rate_simulated
-from cogattn.workspace.neuronal.network import (
-    NeuronalWorkspace,
-    WorkspaceTrials,
-    check_time_step,
-)
-
 __all__ = [
-    "BC_UNIFORM",
-    "NeuronalWorkspace",
-    "WorkspaceTrials",
-    "attentional_blink",
-    "bimodality_coefficient",
-    "check_time_step",
-    "lif_rate",
-    "lif_rate_simulated",
-    "mixture_bic_gain",
-    "peak_rate",
-    "spontaneous_ignition",
+    "bimodality",
+    "blink",
+    "lif",
+    "network",
 ]
