@@ -14,7 +14,8 @@ are distractors. One task trains one
 model on ``n_train`` samples for ``n_steps`` Adam steps and reports its accuracy on
 2000 new samples drawn like the training set (in distribution) and on 2000 samples
 whose distractors come from a shifted, wider distribution (out of distribution,
-``ood_shift`` and ``ood_scale``):
+``ood_shift`` and ``ood_scale``); the bottlenecks are also tested on samples with
+twice as many elements (the dense readout cannot take them):
 
 - ``"dense"``: no bottleneck; elements encoded by a shared MLP, concatenated and
   read out by an MLP (a dense readout over every element);
@@ -166,7 +167,10 @@ def train_and_test(
     Returns
     -------
     out : dict of str to float
-        ``test_accuracy``, ``ood_accuracy``, ``train_accuracy``, ``final_loss``,
+        ``test_accuracy``, ``ood_accuracy``, ``more_accuracy`` (the trained
+        selection and readout on samples with ``2 * n_elements`` elements, drawn
+        like the training set; NaN for the dense readout, whose input size is
+        fixed), ``train_accuracy``, ``final_loss``,
         ``n_parameters`` (those the readout uses; the verifier is not trained) and
         ``cue_recall`` (fraction of cued elements in the conscious state on the
         in-distribution test set; 1 for the dense readout).
@@ -208,11 +212,11 @@ def train_and_test(
     if bottleneck is not None:  # the selection only: the verifier is not trained
         params += [bottleneck.first_query, *bottleneck.w_key.parameters()]
 
-    def forward(x: Any) -> tuple[Any, Any]:
+    def forward(x: Any, select: Any = None) -> tuple[Any, Any]:
         h = encoder(x)
         if bottleneck is None:
             return head(h.flatten(1))[:, 0], None
-        step = bottleneck(h)
+        step = (select or bottleneck)(h)
         return head(step.conscious.flatten(1))[:, 0], step.indices
 
     opt = torch.optim.Adam(params, lr=lr)
@@ -230,9 +234,11 @@ def train_and_test(
     if bottleneck is not None:
         bottleneck.eval()
 
-    def accuracy(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    def accuracy(
+        x: np.ndarray, y: np.ndarray, select: Any = None
+    ) -> tuple[float, float]:
         xx = torch.from_numpy(x)
-        out, picked = forward(xx)
+        out, picked = forward(xx, select)
         acc = float(((out > 0).float() == torch.from_numpy(y)).float().mean())
         if picked is None:
             return acc, 1.0
@@ -243,9 +249,22 @@ def train_and_test(
         acc_te, recall = accuracy(x_te, y_te)
         acc_ood, _ = accuracy(x_ood, y_ood)
         acc_tr, _ = accuracy(x_tr, y_tr)
+        acc_more = float("nan")
+        if bottleneck is not None:  # the trained selection over twice the elements
+            wide = ConsciousnessBottleneck(
+                2 * n_elements, d_hidden, top_k=bottleneck.top_k,
+                d_attention=d_hidden, d_hidden=1, device="cpu", random_state=0,
+            ).eval()  # fmt: skip
+            wide.first_query.copy_(bottleneck.first_query)
+            wide.w_key.load_state_dict(bottleneck.w_key.state_dict())
+            x_more, y_more = sparse_factor_task(
+                2000, **{**task, "n_elements": 2 * n_elements}, random_state=rng
+            )
+            acc_more, _ = accuracy(x_more, y_more, wide)
     return {
         "test_accuracy": acc_te,
         "ood_accuracy": acc_ood,
+        "more_accuracy": acc_more,
         "train_accuracy": acc_tr,
         "final_loss": float(loss.detach()),
         "n_parameters": float(sum(p.numel() for p in params)),
@@ -382,7 +401,9 @@ class SparseFactors:
         measure: ``dense_test``, ``kall_test``, ``best_sparse_test``,
         ``best_sparse_ood``, ``sparse_minus_dense_test``, ``sparse_minus_dense_ood``,
         ``sparse_minus_kall_test``, ``sparse_minus_kall_ood`` (``kall``: every
-        element, sorted by attention) and ``best_test`` (any model); per factor,
+        element, sorted by attention), ``best_test`` (any model) and, where the
+        table has ``more_accuracy``, ``best_sparse_more`` and ``kall_more`` (twice
+        the elements); per factor,
         ``dense_gain_with_data`` and ``sparse_gain_with_data`` (largest minus
         smallest ``n_train``).
         """
@@ -390,6 +411,9 @@ class SparseFactors:
         test = summarise(table, "test_accuracy")
         ood = summarise(table, "ood_accuracy")
         recall = summarise(table, "cue_recall")
+        more = None
+        if "more_accuracy" in table:  # the dense readout has none
+            more = summarise(table, "more_accuracy").dropna(subset=["mean"])
         sparse = ("bottleneck_k1", "bottleneck_k2", "bottleneck_k3")
         measured: dict[str, float] = {}
 
@@ -408,6 +432,11 @@ class SparseFactors:
                 dense_ood = best(ood, variants=("dense",), n=n)
                 kall_te = best(test, variants=("bottleneck_kall",), n=n)
                 kall_ood = best(ood, variants=("bottleneck_kall",), n=n)
+                if more is not None:
+                    got[f"best_sparse_more_{tag}"] = best(more, variants=sparse, n=n)
+                    got[f"kall_more_{tag}"] = best(
+                        more, variants=("bottleneck_kall",), n=n
+                    )
                 sp_te = best(test, variants=sparse, n=n)
                 sp_ood = best(ood, variants=sparse, n=n)
                 got.update({
@@ -433,7 +462,12 @@ class SparseFactors:
             )
         text = "; ".join(f"{k} = {v:+.3f}" for k, v in measured.items())
         return ReportContent(
-            tables={"test_accuracy": test, "ood_accuracy": ood, "cue_recall": recall},
+            tables={
+                "test_accuracy": test,
+                "ood_accuracy": ood,
+                "cue_recall": recall,
+                **({"more_elements_accuracy": more} if more is not None else {}),
+            },
             measured=measured,
             text=text,
         )

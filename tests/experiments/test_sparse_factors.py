@@ -63,9 +63,12 @@ def test_one_task_learns_and_is_deterministic():
     torch.set_num_threads(1)
     out = run_variant("bottleneck_k3", 256, factor="sum", n_steps=500, random_state=0)
     assert out["test_accuracy"] > 0.85 and out["cue_recall"] > 0.9
+    assert out["more_accuracy"] > 0.85  # the selection carries over to 32 elements
     assert out["top_k"] == 3
     a = run_variant("dense", 64, n_steps=5, random_state=1)
     b = run_variant("dense", 64, n_steps=5, random_state=1)
+    assert np.isnan(a["more_accuracy"]) and np.isnan(b.pop("more_accuracy"))
+    a.pop("more_accuracy")
     assert a == b and a["top_k"] == 0 and a["cue_recall"] == 1.0
     c = run_variant("bottleneck_kall", 64, n_elements=8, n_steps=5, random_state=1)
     assert c["top_k"] == 8 and c["cue_recall"] == pytest.approx(1.0)
@@ -98,7 +101,8 @@ def test_registered_and_report_on_a_constructed_table():
                     row = dict(factor=factor, variant=v, n_train=n, repetition=rep)
                     rows.append(
                         {**row, "test_accuracy": a, "ood_accuracy": a - 0.05,
-                         "cue_recall": 0.5}
+                         "cue_recall": 0.5,
+                         "more_accuracy": np.nan if v == "dense" else a - 0.1}
                     )  # fmt: skip
     content = SparseFactors.report(SimpleNamespace(table=pd.DataFrame(rows)))
     m = content.measured
@@ -109,10 +113,14 @@ def test_registered_and_report_on_a_constructed_table():
     assert m["parity_sparse_minus_kall_test_large"] == pytest.approx(0.28)
     assert m["parity_kall_test_large"] == pytest.approx(0.63)
     assert m["sum_best_test_large"] == pytest.approx(1.11)
+    assert m["parity_best_sparse_more_small"] == pytest.approx(0.71)
+    assert m["parity_kall_more_large"] == pytest.approx(0.53)
+    assert not any(np.isnan(v) for v in m.values())
     assert m["parity_dense_gain_with_data"] == pytest.approx(0.1)
     assert m["sum_sparse_gain_with_data"] == pytest.approx(0.1)
     t = content.tables["test_accuracy"]
     assert list(t["variant"][:7]) == list(VARIANTS) and (t["count"] == 3).all()
     assert list(t["factor"].unique()) == ["parity", "sum"]
+    assert "dense" not in set(content.tables["more_elements_accuracy"]["variant"])
     spec = load_spec(spec_path("sparse_factors"))
     assert all(c.measured in m for c in spec.checks)
