@@ -414,6 +414,7 @@ class SparseFactors:
         more = None
         if "more_accuracy" in table:  # the dense readout has none
             more = summarise(table, "more_accuracy").dropna(subset=["mean"])
+            more = more.reset_index(drop=True)
         sparse = ("bottleneck_k1", "bottleneck_k2", "bottleneck_k3")
         measured: dict[str, float] = {}
 
