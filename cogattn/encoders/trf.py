@@ -26,6 +26,7 @@ from cogattn._core.log import logger
 from cogattn._core.progress import progress_bar
 from cogattn._core.validation import check_int, check_option
 from cogattn.encoders._ridge_checks import check_finite_sums
+from cogattn.encoders._ridge_linalg import single_blas_thread
 from cogattn.encoders._trf_inputs import (
     as_trials,
     check_alphas,
@@ -467,8 +468,4 @@ def _blas_threads(n_coef: int) -> Any:
     """One BLAS thread for small problems (many small products thrash threads)."""
     if n_coef > 1024:
         return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    return single_blas_thread()  # one cached controller: no library scan per fit
