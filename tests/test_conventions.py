@@ -268,6 +268,12 @@ def _make_scenes(rs: Any) -> np.ndarray:
     return make_scenes(pool, 4, random_state=rs).positions
 
 
+def _sparse_factor_task(rs: Any) -> np.ndarray:
+    from cogattn.experiments.sparse_factors import sparse_factor_task
+
+    return np.asarray(sparse_factor_task(8, random_state=rs)[0])
+
+
 def _simulate_integration_data(rs: Any) -> np.ndarray:
     from cogattn.encoders.multimodal_sites import simulate_integration_data
 
@@ -298,6 +304,7 @@ RANDOM = [
     _random_scanpaths,
     _make_scenes,
     _simulate_integration_data,
+    _sparse_factor_task,
 ]
 
 

@@ -1,4 +1,8 @@
-"""Figures of the neuronal workspace: blink curves, ignition, neuromodulation."""
+"""Figures of the workspace family.
+
+Blink curves, ignition, neuromodulation, and the accuracies of the sparse-factor
+bottleneck task.
+"""
 
 from __future__ import annotations
 
