@@ -133,7 +133,7 @@ def test_rim_cell_errors_and_determinism():
 @pytest.mark.gpu
 def test_cuda_runs():
     if not torch.cuda.is_available():
-        pytest.skip("needs a CUDA device")
+        pytest.skip(reason="needs a CUDA device")
     ws = SharedWorkspace(8, device="cuda", random_state=0)
     step = ws(_specialists().detach().cuda())
     assert step.memory.is_cuda
