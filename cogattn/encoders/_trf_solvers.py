@@ -125,19 +125,23 @@ def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
     lo = np.maximum(t0, lags)
     hi = np.minimum(t1, n_times + lags)
     n_lags = lags.size
+    # each whole-trial sum once: the window sums and the kept rows start from them
+    x_total, y_total = x.sum(axis=0), y.sum(axis=0)
     cross = np.empty(((n_feat + 1) * n_lags, y.shape[1] + 1))
     cross[: n_feat * n_lags, :-1] = _lagged_cross_np(x, y, lags, edges)
-    cross[n_feat * n_lags :, :-1] = _window_sums(y, lo, hi)  # lagged ones x y
-    cross[: n_feat * n_lags, -1] = _window_sums(x, lo - lags, hi - lags).T.reshape(-1)
+    cross[n_feat * n_lags :, :-1] = _window_sums(y, lo, hi, y_total)  # ones x y
+    cross[: n_feat * n_lags, -1] = _window_sums(
+        x, lo - lags, hi - lags, x_total
+    ).T.reshape(-1)
     cross[n_feat * n_lags :, -1] = hi - lo
     return LaggedStats(
         gram=_lagged_gram_np(xa, lags, edges),
         cross=cross,
-        y_sum=yr.sum(axis=0),
+        y_sum=y_total if (t0, t1) == (0, n_times) else yr.sum(axis=0),
         y_sq=np.einsum("ij,ij->j", yr, yr),
         n_rows=float(t1 - t0),
-        x_sum_all=x.sum(axis=0),
-        y_sum_all=y.sum(axis=0),
+        x_sum_all=x_total,
+        y_sum_all=y_total,
         n_all=float(n_times),
     )
 
@@ -174,8 +178,13 @@ def _append_ones(x: Any) -> Any:
     return torch.cat([x, x.new_ones((x.shape[0], 1))], dim=1)
 
 
-def _window_sums(arr: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """``arr[lo[k]:hi[k]].sum(0)`` for every k, when windows miss only the edges."""
+def _window_sums(
+    arr: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: np.ndarray
+) -> np.ndarray:
+    """``arr[lo[k]:hi[k]].sum(0)`` for every k, when windows miss only the edges.
+
+    ``total`` is ``arr.sum(0)``.
+    """
     n = arr.shape[0]
     k_head = int(lo.max())
     k_tail = int(n - hi.min())
@@ -183,7 +192,7 @@ def _window_sums(arr: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     np.cumsum(arr[:k_head], axis=0, out=head[1:])
     tail = np.zeros((k_tail + 1, arr.shape[1]))
     np.cumsum(arr[n - k_tail :][::-1], axis=0, out=tail[1:])
-    return arr.sum(axis=0) - head[lo] - tail[n - hi]
+    return total - head[lo] - tail[n - hi]
 
 
 @dataclass
