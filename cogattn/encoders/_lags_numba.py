@@ -1,6 +1,7 @@
-"""Numba kernel for lagged Gram matrices (edge corrections of full correlations).
+"""Numba kernels for lagged Gram matrices: edge corrections, centering.
 
-Called only through :func:`cogattn.encoders.lags.lagged_gram`, which validates inputs.
+Called only through :func:`cogattn.encoders.lags.lagged_gram` and the TRF solvers
+(:mod:`cogattn.encoders._trf_solvers`), which validate inputs.
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ import numpy as np
 
 from cogattn._core.jit import jit, prange
 
-__all__ = ["gram_from_correlations", "gram_from_correlations_parallel"]
+__all__ = [
+    "centered_gram",
+    "gram_from_correlations",
+    "gram_from_correlations_parallel",
+]
 
 
 def _gram_from_correlations(
@@ -53,9 +58,16 @@ def _gram_from_correlations(
     n_lags = lags.shape[0]
     n_diffs = corr.shape[0]
     gram = np.empty((n_feat * n_lags, n_feat * n_lags))
-    for ij in prange(n_feat * n_feat):
-        i = ij // n_feat
-        j = ij % n_feat
+    # blocks i <= j only; block (j, i) is the transpose of block (i, j)
+    n_pairs = n_feat * (n_feat + 1) // 2
+    for p in prange(n_pairs):
+        # row i holds pairs (i, i..n-1): invert the running count
+        i = 0
+        start = 0
+        while start + n_feat - i <= p:
+            start += n_feat - i
+            i += 1
+        j = i + p - start
         head = np.zeros((n_diffs, k_max + 1))
         tail = np.zeros((n_diffs, k_max + 1))
         for di in range(n_diffs):
@@ -77,11 +89,71 @@ def _gram_from_correlations(
         for a in range(n_lags):
             for b in range(n_lags):
                 di = lags[a] - lags[b] - d_min
-                gram[i * n_lags + a, j * n_lags + b] = (
-                    corr[di, i, j] - head[di, kh[a, b]] - tail[di, kt[a, b]]
-                )
+                v = corr[di, i, j] - head[di, kh[a, b]] - tail[di, kt[a, b]]
+                gram[i * n_lags + a, j * n_lags + b] = v
+                gram[j * n_lags + b, i * n_lags + a] = v
     return gram
 
 
 gram_from_correlations = jit()(_gram_from_correlations)
 gram_from_correlations_parallel = jit(parallel=True)(_gram_from_correlations)
+
+
+def _centered_gram(
+    total: np.ndarray,
+    minus: np.ndarray,
+    pairs: np.ndarray,
+    gxo: np.ndarray,
+    goo: np.ndarray,
+    mean: np.ndarray,
+) -> np.ndarray:
+    """Symmetrised ``total - minus`` with signal centering, in one pass.
+
+    Parameters
+    ----------
+    total, minus : ndarray of shape (m, m)
+        Lagged Gram matrices of ``[x, 1]`` (``m >= n_features * n_lags``); only the
+        leading ``n_features * n_lags`` block is read. ``minus`` may have zero rows,
+        meaning nothing is subtracted.
+    pairs : ndarray of int64, shape (n_pairs, 2)
+        Feature pairs ``i <= j`` to process (an explicit list balances the threads).
+    gxo : ndarray of shape (n_features, n_lags, n_lags)
+        Lagged input x lagged ones of the same difference.
+    goo : ndarray of shape (n_lags, n_lags)
+        Lagged ones x lagged ones of the same difference.
+    mean : ndarray of shape (n_features,)
+        Signal means removed before lagging (zeros: no centering).
+
+    Returns
+    -------
+    gram : ndarray of shape (n_features * n_lags, n_features * n_lags)
+        ``0.5 * (D + D.T)`` for ``D = total - minus`` minus the products the means
+        take out: entry ``(i a, j b)`` gains ``-m_j gxo[i, a, b] - m_i gxo[j, b, a]
+        + m_i m_j goo[a, b]``.
+    """
+    n_feat, n_lags = gxo.shape[0], gxo.shape[1]
+    size = n_feat * n_lags
+    sub = minus.shape[0] > 0
+    out = np.empty((size, size))
+    for p in prange(pairs.shape[0]):
+        i = pairs[p, 0]
+        j = pairs[p, 1]
+        for a in range(n_lags):
+            r = i * n_lags + a
+            b0 = a if i == j else 0
+            for b in range(b0, n_lags):
+                c = j * n_lags + b
+                v = total[r, c] + total[c, r]
+                if sub:
+                    v -= minus[r, c] + minus[c, r]
+                v = (
+                    0.5 * v
+                    - (mean[j] * gxo[i, a, b] + mean[i] * gxo[j, b, a])
+                    + mean[i] * mean[j] * goo[a, b]
+                )
+                out[r, c] = v
+                out[c, r] = v
+    return out
+
+
+centered_gram = jit(parallel=True)(_centered_gram)

@@ -15,6 +15,7 @@ other devices, and every later step stays there.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.validation import is_tensor
+from cogattn.encoders._trf_iterative import CirculantPreconditioner, solve_alphas_cg
 from cogattn.encoders.lags import _lagged_cross_np, _lagged_gram_np, _row_range
 
 __all__ = [
@@ -75,10 +77,31 @@ class LaggedStats:
             *(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__)
         )
 
+    @classmethod
+    def sum(cls, items: list[LaggedStats]) -> LaggedStats:
+        """Sum of statistics, accumulated in place into one fresh copy.
+
+        ``a + b + c`` allocates a new Gram matrix for every ``+``; this allocates
+        one.
+        """
+        fields = list(cls.__dataclass_fields__)
+        out = [_fresh_copy(getattr(items[0], f)) for f in fields]
+        for item in items[1:]:
+            for k, f in enumerate(fields):
+                out[k] += getattr(item, f)  # in place for arrays and tensors
+        return cls(*out)
+
     def __sub__(self, other: LaggedStats) -> LaggedStats:
         return LaggedStats(
             *(getattr(self, f) - getattr(other, f) for f in self.__dataclass_fields__)
         )
+
+
+def _fresh_copy(value: Any) -> Any:
+    """Return a copy of an array or tensor (floats are immutable)."""
+    if is_tensor(value):
+        return value.clone()
+    return np.array(value) if isinstance(value, np.ndarray) else value
 
 
 def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
@@ -223,6 +246,7 @@ def build_problem(
     n_lags: int,
     centering: str | None,
     backend: ModuleType,
+    minus: LaggedStats | None = None,
 ) -> RidgeProblem:
     """Centre the statistics of a training set and move them to ``backend``.
 
@@ -240,18 +264,103 @@ def build_problem(
         intercept.
     backend : module
         Backend for the returned arrays.
+    minus : LaggedStats | None
+        Statistics to subtract first (a cross-validation fold's held-out trials):
+        the training set is ``st - minus``. For numpy statistics the Gram matrix of
+        the difference is never formed on its own; one pass builds the centred,
+        symmetrised result.
 
     Returns
     -------
     problem : RidgeProblem
     """
+    if is_tensor(st.gram):
+        if minus is not None:
+            st = st - minus
+        return _build_problem_tensor(st, n_features, n_lags, centering, backend)
     p_l = n_features * n_lags
-    tensor = is_tensor(st.gram)
-    xp: Any = np
-    if tensor:  # statistics of tensors: the same algebra with torch, on their device
-        import torch
+    small = (
+        _without_gram(st) if minus is None else _without_gram(st) - _without_gram(minus)
+    )
+    gxo = st.gram[:p_l, p_l:]
+    goo = st.gram[p_l:, p_l:]
+    if minus is not None:
+        gxo = gxo - minus.gram[:p_l, p_l:]
+        goo = goo - minus.gram[p_l:, p_l:]
+    gxo = np.ascontiguousarray(gxo).reshape(n_features, n_lags, n_lags)
+    goo = np.ascontiguousarray(goo)
+    cxy = small.cross[:p_l, :-1]
+    colsum = small.cross[:p_l, -1]
+    mean = np.zeros(n_features)
+    if centering is None:
+        xty = cxy
+        x_shift = np.zeros(p_l)
+        y_shift = np.zeros(cxy.shape[1])
+    elif centering == "columns":
+        mu = colsum / small.n_rows
+        ybar = small.y_sum / small.n_rows
+        xty = cxy - small.n_rows * np.outer(mu, ybar)
+        x_shift, y_shift = mu, ybar
+    else:  # "signal": x - m before lagging, so lagged columns lose m * lagged ones
+        mean = small.x_sum_all / small.n_all
+        my = small.y_sum_all / small.n_all
+        co = small.cross[p_l:, :-1]  # (n_lags, n_outputs): lagged ones x y
+        colsum_o = small.cross[p_l:, -1]  # (n_lags,)
+        cxy_c = cxy - np.einsum("i,ao->iao", mean, co).reshape(p_l, -1)
+        col_c = colsum - np.einsum("i,a->ia", mean, colsum_o).reshape(p_l)
+        xty = cxy_c - np.outer(col_c, my)
+        x_shift = np.repeat(mean, n_lags)
+        y_shift = my
+    from cogattn.encoders import _lags_numba
 
-        xp = torch
+    xtx = _lags_numba.centered_gram(
+        st.gram,
+        minus.gram if minus is not None else np.zeros((0, 0)),
+        _feature_pairs(n_features),
+        gxo,
+        goo,
+        mean,
+    )
+    if centering == "columns":  # xtx -= n mu mu' in place (symmetric: any order)
+        from scipy.linalg import blas
+
+        blas.dger(-small.n_rows, x_shift, x_shift, a=xtx.T, overwrite_a=True)
+    b = backend
+    return RidgeProblem(
+        xtx=b.asarray(xtx, dtype=b.float64),
+        xty=b.asarray(np.ascontiguousarray(xty), dtype=b.float64),
+        x_shift=b.asarray(x_shift, dtype=b.float64),
+        y_shift=b.asarray(y_shift, dtype=b.float64),
+    )
+
+
+def _without_gram(st: LaggedStats) -> LaggedStats:
+    """``st`` with an empty Gram matrix (cheap arithmetic on the other fields)."""
+    return LaggedStats(
+        np.zeros(0), st.cross, st.y_sum, st.y_sq, st.n_rows, st.x_sum_all,
+        st.y_sum_all, st.n_all,
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8)
+def _feature_pairs(n_features: int) -> np.ndarray:
+    """Feature pairs ``i <= j`` as an (n_pairs, 2) int64 array (cached)."""
+    i, j = np.triu_indices(n_features)
+    return np.ascontiguousarray(np.stack([i, j], axis=1).astype(np.int64))
+
+
+def _build_problem_tensor(
+    st: LaggedStats,
+    n_features: int,
+    n_lags: int,
+    centering: str | None,
+    backend: ModuleType,
+) -> RidgeProblem:
+    """:func:`build_problem` for statistics held as tensors, on their device."""
+    import torch
+
+    xp: Any = torch
+    p_l = n_features * n_lags
     gxx = st.gram[:p_l, :p_l]
     cxy = st.cross[:p_l, :-1]
     colsum = st.cross[:p_l, -1]
@@ -279,17 +388,13 @@ def build_problem(
         cxy_c = cxy - xp.einsum("i,ao->iao", mx, co).reshape(p_l, -1)
         col_c = colsum - xp.einsum("i,a->ia", mx, colsum_o).reshape(p_l)
         xty = cxy_c - xp.outer(col_c, my)
-        x_shift = mx.repeat_interleave(n_lags) if tensor else np.repeat(mx, n_lags)
+        x_shift = mx.repeat_interleave(n_lags)
         y_shift = my
-    xtx = 0.5 * (xtx + xtx.T)
+    xtx = (0.5 * (xtx + xtx.T)).contiguous()
     b = backend
-    if tensor:
-        xtx, xty = xtx.contiguous(), xty.contiguous()
-    else:
-        xtx, xty = np.ascontiguousarray(xtx), np.ascontiguousarray(xty)
     return RidgeProblem(
         xtx=b.asarray(xtx, dtype=b.float64),
-        xty=b.asarray(xty, dtype=b.float64),
+        xty=b.asarray(xty.contiguous(), dtype=b.float64),
         x_shift=b.asarray(x_shift, dtype=b.float64),
         y_shift=b.asarray(y_shift, dtype=b.float64),
     )
@@ -304,14 +409,21 @@ CHOLESKY_MIN_COEF = 256
 
 
 def solve_alphas(
-    problem: RidgeProblem, alphas: np.ndarray, backend: ModuleType
+    problem: RidgeProblem,
+    alphas: np.ndarray,
+    backend: ModuleType,
+    precond: CirculantPreconditioner | None = None,
+    scale: float = 1.0,
 ) -> object:
     """Ridge coefficients for many penalties.
 
     Small systems and long penalty grids share one eigendecomposition; a large system
     with a few penalties (a backward model over many channels) is solved by one
     Cholesky factorisation per penalty, which is several times cheaper. The two give
-    the same coefficients to rounding.
+    the same coefficients to rounding. Given a block-circulant preconditioner (numpy
+    backend), all penalties are solved together by preconditioned conjugate gradients
+    to a relative residual of 1e-12, and a penalty that does not get there is solved
+    directly.
 
     Parameters
     ----------
@@ -321,6 +433,11 @@ def solve_alphas(
         Penalties added to the diagonal of the (unnormalised) Gram matrix.
     backend : module
         Backend of ``problem``.
+    precond : CirculantPreconditioner | None
+        Approximation of ``problem.xtx / scale``
+        (:func:`cogattn.encoders._trf_iterative.circulant_preconditioner`).
+    scale : float
+        See ``precond``.
 
     Returns
     -------
@@ -328,6 +445,13 @@ def solve_alphas(
     """
     b = backend
     n_coef = problem.xtx.shape[0]
+    if precond is not None and b.name == "numpy":
+        coef, ok = solve_alphas_cg(
+            problem.xtx, problem.xty, np.asarray(alphas), precond, scale
+        )
+        for i in np.flatnonzero(~ok):  # not converged: the direct solve decides
+            coef[i] = solve_exact(problem, np.full(coef.shape[2], alphas[i]), b)
+        return coef
     if len(alphas) <= CHOLESKY_MAX_ALPHAS and n_coef >= CHOLESKY_MIN_COEF:
         coefs = _solve_each_alpha(problem, alphas, backend)
         if coefs is not None:
@@ -344,18 +468,33 @@ def _solve_each_alpha(
 ) -> list[object] | None:
     """One Cholesky solve per penalty; ``None`` if a system is not definite."""
     b = backend
-    eye = b.eye(problem.xtx.shape[0], dtype=b.float64)
     coefs = []
     for value in alphas:
-        coef = b.solve_spd(problem.xtx + float(value) * eye, problem.xty)
+        coef = b.solve_spd(_shifted(problem.xtx, float(value), b), problem.xty)
         if coef is None:
             return None
         coefs.append(coef)
     return coefs
 
 
-def solve_exact(problem: RidgeProblem, alpha: object, backend: ModuleType) -> object:
-    """Ridge coefficients with a direct solve, one penalty per output.
+def _shifted(gram: Any, value: float, backend: ModuleType) -> Any:
+    """Return ``gram + value * I`` as a new array (no identity matrix built)."""
+    if backend.name == "numpy":
+        out = np.array(gram)
+        out.flat[:: out.shape[0] + 1] += value
+        return out
+    out = gram.clone()
+    out.diagonal().add_(value)
+    return out
+
+
+def solve_exact(
+    problem: RidgeProblem,
+    alpha: object,
+    backend: ModuleType,
+    precond: CirculantPreconditioner | None = None,
+) -> object:
+    """Ridge coefficients for one penalty per output, to rounding.
 
     Parameters
     ----------
@@ -365,6 +504,10 @@ def solve_exact(problem: RidgeProblem, alpha: object, backend: ModuleType) -> ob
         Penalty for every output.
     backend : module
         Backend of ``problem``.
+    precond : CirculantPreconditioner | None
+        Approximation of ``problem.xtx`` (numpy backend): the penalties are first
+        solved by preconditioned conjugate gradients to a relative residual of
+        1e-12, and directly only where that does not converge.
 
     Returns
     -------
@@ -373,11 +516,18 @@ def solve_exact(problem: RidgeProblem, alpha: object, backend: ModuleType) -> ob
     b = backend
     alpha = np.asarray(alpha, dtype=np.float64)
     n_coef = problem.xtx.shape[0]
-    eye = b.eye(n_coef, dtype=b.float64)
+    values = np.unique(alpha)
+    done: dict[float, Any] = {}
+    if precond is not None and b.name == "numpy":
+        sols, ok = solve_alphas_cg(problem.xtx, problem.xty, values, precond)
+        done = {float(v): sols[k] for k, v in enumerate(values) if ok[k]}
     coef = b.zeros((n_coef, alpha.size), dtype=b.float64)
-    for value in np.unique(alpha):  # one solve per distinct penalty
+    for value in values:  # one solve per distinct penalty
         mask = b.asarray((alpha == value)[None, :].astype(np.float64), dtype=b.float64)
-        system = problem.xtx + float(value) * eye
+        if float(value) in done:
+            coef = coef + mask * done[float(value)]
+            continue
+        system = _shifted(problem.xtx, float(value), b)
         sol = b.solve_spd(system, problem.xty)
         if sol is None:  # not numerically definite: LU copes
             sol = b.solve(system, problem.xty)

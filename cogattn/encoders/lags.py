@@ -275,12 +275,8 @@ def _lagged_gram_np(x: np.ndarray, lags: np.ndarray, edges: str) -> np.ndarray:
     # product of x with itself at the lag differences
     if n_feat <= _FFT_GRAM_MAX_FEATURES:
         corr = _autocorrelations_fft(x, diffs)
-    else:  # one blocked BLAS product
-        corr = (
-            _lagged_cross_np(x, x, diffs, "zero")
-            .reshape(n_feat, diffs.size, n_feat)
-            .transpose(1, 0, 2)
-        )
+    else:  # one blocked BLAS product over the non-negative differences
+        corr = _correlations_symmetric(x, diffs)
     corr = np.ascontiguousarray(corr)
     k_max = int(max(kh.max(), kt.max(), 0))
     kernel = (
@@ -337,6 +333,25 @@ def lagged_cross(
         y_t = torch.as_tensor(y, dtype=torch.float64, device=device)
         return _lags_torch.lagged_cross(x_t, y_t, lags, edges)
     return _lagged_cross_np(x, y, lags, edges)
+
+
+def _correlations_symmetric(x: np.ndarray, diffs: np.ndarray) -> np.ndarray:
+    """``corr[k, i, j] = sum_s x[s - diffs[k], i] * x[s, j]`` for ``diffs = -D .. D``.
+
+    Only the differences ``0 .. D`` are computed (one blocked product); the others
+    follow from ``corr(-d) = corr(d).T``, which halves the arithmetic.
+    """
+    n_feat = x.shape[1]
+    d_max = int(diffs[-1])
+    pos = (
+        _lagged_cross_np(x, x, diffs[d_max:], "zero")
+        .reshape(n_feat, d_max + 1, n_feat)
+        .transpose(1, 0, 2)
+    )
+    corr = np.empty((diffs.size, n_feat, n_feat))
+    corr[d_max:] = pos
+    corr[:d_max] = pos[:0:-1].transpose(0, 2, 1)
+    return corr
 
 
 def _lagged_cross_np(

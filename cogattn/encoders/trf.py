@@ -35,7 +35,9 @@ from cogattn.encoders._trf_inputs import (
     trial_folds,
     trials_on,
 )
+from cogattn.encoders._trf_iterative import circulant_preconditioner, use_iterative
 from cogattn.encoders._trf_solvers import (
+    LaggedStats,
     build_problem,
     cv_scores_from_stats,
     intercepts,
@@ -53,6 +55,10 @@ from cogattn.encoders.lags import (
 from cogattn.encoders.mne_io import is_mne_instance, mne_to_trials, trf_to_evoked
 
 __all__ = ["TRF", "as_trials", "check_alphas", "trial_folds"]
+
+#: Fit tensors on the CPU with the numpy kernels (faster there); ``False`` runs the
+#: device algebra on the CPU (the tests use it to check that code without a GPU).
+HOST_KERNELS = True
 
 
 class TRF(BaseEstimator):
@@ -253,9 +259,37 @@ class TRF(BaseEstimator):
         alphas = check_alphas(self.alpha)
         centering = self.centering if self.fit_intercept else None
         with _blas_threads(x[0].shape[1] * lags.size):
-            self._fit_core(x, y, lags, alphas, centering, backend, verbose)
+            if backend.name != "numpy" and backend.device == "cpu" and HOST_KERNELS:
+                self._fit_on_host(x, y, lags, alphas, centering, backend, verbose)
+            else:
+                self._fit_core(x, y, lags, alphas, centering, backend, verbose)
         self.info_ = info
         return self
+
+    def _fit_on_host(
+        self,
+        x: list[Any],
+        y: list[Any],
+        lags: np.ndarray,
+        alphas: np.ndarray,
+        centering: str | None,
+        backend: Any,
+        verbose: bool | str | int | None,
+    ) -> None:
+        """Fit CPU tensors with the numpy kernels; fitted arrays become tensors.
+
+        On the CPU the numpy path (BLAS products, numba kernels, the iterative
+        solver) is faster than the same algebra as torch operations. The trials are
+        read through DLPack without a copy.
+        """
+        host = get_backend("numpy")
+        x_np = [np.from_dlpack(t.detach()) for t in x]
+        y_np = [np.from_dlpack(t.detach()) for t in y]
+        self._fit_core(x_np, y_np, lags, alphas, centering, host, verbose)
+        for name in ("coef_", "intercept_", "cv_scores_", "patterns_"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, backend.asarray(value, dtype=backend.float64))
 
     def _fit_core(
         self,
@@ -274,9 +308,7 @@ class TRF(BaseEstimator):
         # overflow is reported below as one clear error, not as numpy warnings
         with np.errstate(over="ignore", invalid="ignore"):
             stats = [trial_stats(a, b, lags, self.edges) for a, b in pairs]
-            total = stats[0]
-            for st in stats[1:]:
-                total = total + st
+            total = LaggedStats.sum(stats)
         # finite data whose squares overflow: every later product would be inf/NaN
         # (the cross products are bounded by these two by Cauchy-Schwarz)
         forward = self.direction == "forward"
@@ -284,19 +316,26 @@ class TRF(BaseEstimator):
         check_finite_sums(total.y_sq, "response" if forward else "stimulus")
         on_host = backend.name == "numpy"
         self.cv_scores_ = None
+        prob_all = build_problem(total, n_feat, n_lags, centering, backend)
+        precond = None
+        if on_host and alphas.size > 1 and use_iterative(n_feat, n_lags, n_out):
+            precond = circulant_preconditioner(prob_all.xtx, n_feat, n_lags)
         if alphas.size > 1:
             folds = trial_folds(len(stats), self.cv)
             scores = np.zeros((alphas.size, n_out))
             if not on_host:
                 scores = backend.asarray(scores, dtype=backend.float64)
             for _, test in folds:  # a handful of folds; all alphas at once
-                test_st = stats[test[0]]
-                for t in test[1:]:
-                    test_st = test_st + stats[t]
-                prob = build_problem(
-                    total - test_st, n_feat, n_lags, centering, backend
+                test_st = (
+                    stats[test[0]]
+                    if len(test) == 1
+                    else LaggedStats.sum([stats[t] for t in test])
                 )
-                coef = solve_alphas(prob, alphas, backend)
+                prob = build_problem(
+                    total, n_feat, n_lags, centering, backend, minus=test_st
+                )
+                share = (total.n_rows - test_st.n_rows) / total.n_rows
+                coef = solve_alphas(prob, alphas, backend, precond, share)
                 inter = intercepts(prob, coef, backend)
                 r = cv_scores_from_stats(coef, inter, test_st, n_feat, n_lags, backend)
                 if on_host:
@@ -317,8 +356,8 @@ class TRF(BaseEstimator):
         else:
             alpha_vec = np.full(n_out, alphas[0])
             self.best_alpha_ = float(alphas[0])
-        prob = build_problem(total, n_feat, n_lags, centering, backend)
-        coef = solve_exact(prob, alpha_vec, backend)
+        prob = prob_all
+        coef = solve_exact(prob, alpha_vec, backend, precond)
         inter = intercepts(prob, coef, backend)
         if on_host:
             coef_np = backend.to_numpy(coef)

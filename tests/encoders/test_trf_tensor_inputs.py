@@ -9,6 +9,7 @@ torch = pytest.importorskip("torch")
 
 from _host_copies import refuse_host_copies  # noqa: E402
 
+from cogattn.encoders import trf as trf_module  # noqa: E402
 from cogattn.encoders.lags import (  # noqa: E402
     EDGE_MODES,
     lagged_cross,
@@ -31,6 +32,18 @@ LAG_SETS = [
 ]
 # torch and numpy sum the same products in a different order (float64)
 RTOL, ATOL = 1e-9, 1e-11
+
+
+@pytest.fixture(
+    autouse=True, params=[True, False], ids=["host-kernels", "torch-algebra"]
+)
+def _cpu_route(request, monkeypatch) -> None:
+    """CPU tensors: fitted by the numpy kernels, or by the device algebra on the CPU.
+
+    The second route is what a GPU runs; forcing it here tests that code on machines
+    without one.
+    """
+    monkeypatch.setattr(trf_module, "HOST_KERNELS", request.param)
 
 
 def _trials(rng: np.random.Generator) -> tuple[list[np.ndarray], list[np.ndarray]]:
