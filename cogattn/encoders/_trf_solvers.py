@@ -78,14 +78,16 @@ class LaggedStats:
         )
 
     @classmethod
-    def sum(cls, items: list[LaggedStats]) -> LaggedStats:
-        """Sum of statistics, accumulated in place into one fresh copy.
+    def sum(cls, items: list[LaggedStats], reuse_first: bool = False) -> LaggedStats:
+        """Sum of statistics, accumulated in place.
 
         ``a + b + c`` allocates a new Gram matrix for every ``+``; this allocates
-        one.
+        one, or none with ``reuse_first`` (the first item's arrays then hold the sum:
+        only for statistics that are not needed on their own afterwards).
         """
         fields = list(cls.__dataclass_fields__)
-        out = [_fresh_copy(getattr(items[0], f)) for f in fields]
+        first = [getattr(items[0], f) for f in fields]
+        out = first if reuse_first else [_fresh_copy(v) for v in first]
         for item in items[1:]:
             for k, f in enumerate(fields):
                 out[k] += getattr(item, f)  # in place for arrays and tensors
@@ -160,7 +162,8 @@ def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
     return LaggedStats(
         gram=_lagged_gram_np(xa, lags, edges),
         cross=cross,
-        y_sum=y_total if (t0, t1) == (0, n_times) else yr.sum(axis=0),
+        # a copy: sums accumulate in place, so no two fields may share memory
+        y_sum=y_total.copy() if (t0, t1) == (0, n_times) else yr.sum(axis=0),
         y_sq=np.einsum("ij,ij->j", yr, yr),
         n_rows=float(t1 - t0),
         x_sum_all=x_total,

@@ -322,15 +322,12 @@ class TRF(BaseEstimator):
             precond = circulant_preconditioner(prob_all.xtx, n_feat, n_lags)
         if alphas.size > 1:
             folds = trial_folds(len(stats), self.cv)
+            held_out = _held_out_sums(stats, [test for _, test in folds])
+            del stats  # the disjoint folds' sums reuse the trials' arrays
             scores = np.zeros((alphas.size, n_out))
             if not on_host:
                 scores = backend.asarray(scores, dtype=backend.float64)
-            for _, test in folds:  # a handful of folds; all alphas at once
-                test_st = (
-                    stats[test[0]]
-                    if len(test) == 1
-                    else LaggedStats.sum([stats[t] for t in test])
-                )
+            for test_st in held_out:  # a handful of folds; all alphas at once
                 prob = build_problem(
                     total, n_feat, n_lags, centering, backend, minus=test_st
                 )
@@ -501,6 +498,21 @@ class TRF(BaseEstimator):
             info,
             comment=f"TRF {feature}",
         )
+
+
+def _held_out_sums(stats: list[Any], tests: list[np.ndarray]) -> list[Any]:
+    """Return the summed statistics of every fold's held-out trials.
+
+    When no trial is held out twice (k-fold), each sum accumulates into its first
+    trial's arrays instead of a copy (those trials' own statistics are not needed
+    again); otherwise every sum is a fresh copy.
+    """
+    flat = np.concatenate([np.asarray(t).ravel() for t in tests])
+    disjoint = np.unique(flat).size == flat.size
+    return [
+        LaggedStats.sum([stats[int(t)] for t in test], reuse_first=disjoint)
+        for test in tests
+    ]
 
 
 def _blas_threads(n_coef: int) -> Any:

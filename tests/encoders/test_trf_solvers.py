@@ -96,3 +96,33 @@ def test_backward_model_over_many_channels_matches_direct_ridge() -> None:
     ref = np.linalg.solve(d_c.T @ d_c + alpha * np.eye(d.shape[1]), d_c.T @ y_c)
     coef = np.asarray(model.coef_)[0]  # (n_ch, n_lags)
     np.testing.assert_allclose(coef.reshape(-1), ref[:, 0], rtol=1e-7, atol=1e-10)
+
+
+@pytest.mark.parametrize("edges", ["zero", "drop"])
+def test_in_place_sums_equal_pairwise_sums(edges: str) -> None:
+    """Sums accumulate in place: no two fields of a trial's statistics may alias."""
+    from cogattn.encoders._trf_solvers import LaggedStats, trial_stats
+
+    rng = np.random.default_rng(7)
+    lags = np.arange(-3, 6)
+    trials = [
+        trial_stats(
+            rng.standard_normal((80, 3)), rng.standard_normal((80, 2)), lags, edges
+        )
+        for _ in range(3)
+    ]
+    fields = list(LaggedStats.__dataclass_fields__)
+    arrays = [
+        getattr(trials[0], f)
+        for f in fields
+        if isinstance(getattr(trials[0], f), np.ndarray)
+    ]
+    for i, a in enumerate(arrays):
+        for b in arrays[i + 1 :]:
+            assert not np.shares_memory(a, b)
+    want = trials[0] + trials[1] + trials[2]
+    copied = LaggedStats.sum(trials)
+    reused = LaggedStats.sum(trials, reuse_first=True)
+    for f in fields:
+        np.testing.assert_allclose(getattr(copied, f), getattr(want, f), rtol=1e-12)
+        np.testing.assert_allclose(getattr(reused, f), getattr(want, f), rtol=1e-12)
