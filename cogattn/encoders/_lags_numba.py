@@ -12,6 +12,7 @@ from cogattn._core.jit import jit, prange
 
 __all__ = [
     "centered_gram",
+    "centered_gram_parallel",
     "gram_from_correlations",
     "gram_from_correlations_parallel",
 ]
@@ -58,6 +59,56 @@ def _gram_from_correlations(
     n_lags = lags.shape[0]
     n_diffs = corr.shape[0]
     gram = np.empty((n_feat * n_lags, n_feat * n_lags))
+    for ij in prange(n_feat * n_feat):
+        i = ij // n_feat
+        j = ij % n_feat
+        head = np.zeros((n_diffs, k_max + 1))
+        tail = np.zeros((n_diffs, k_max + 1))
+        for di in range(n_diffs):
+            d = di + d_min
+            lo = s0[di]
+            hi = s1[di]
+            acc = 0.0
+            for k in range(1, k_max + 1):
+                s = lo + k - 1
+                if s < hi:
+                    acc += x[s - d, i] * x[s, j]
+                head[di, k] = acc
+            acc = 0.0
+            for k in range(1, k_max + 1):
+                s = hi - k
+                if s >= lo:
+                    acc += x[s - d, i] * x[s, j]
+                tail[di, k] = acc
+        for a in range(n_lags):
+            for b in range(n_lags):
+                di = lags[a] - lags[b] - d_min
+                gram[i * n_lags + a, j * n_lags + b] = (
+                    corr[di, i, j] - head[di, kh[a, b]] - tail[di, kt[a, b]]
+                )
+    return gram
+
+
+def _gram_from_correlations_symmetric(
+    x: np.ndarray,
+    corr: np.ndarray,
+    lags: np.ndarray,
+    d_min: int,
+    kh: np.ndarray,
+    kt: np.ndarray,
+    s0: np.ndarray,
+    s1: np.ndarray,
+    k_max: int,
+) -> np.ndarray:
+    """:func:`_gram_from_correlations` over blocks ``i <= j``, mirrored.
+
+    Half the edge sums; on small matrices the mirrored writes cost more than they
+    save, so only the threaded kernel uses this version.
+    """
+    n_feat = x.shape[1]
+    n_lags = lags.shape[0]
+    n_diffs = corr.shape[0]
+    gram = np.empty((n_feat * n_lags, n_feat * n_lags))
     # blocks i <= j only; block (j, i) is the transpose of block (i, j)
     n_pairs = n_feat * (n_feat + 1) // 2
     for p in prange(n_pairs):
@@ -96,7 +147,7 @@ def _gram_from_correlations(
 
 
 gram_from_correlations = jit()(_gram_from_correlations)
-gram_from_correlations_parallel = jit(parallel=True)(_gram_from_correlations)
+gram_from_correlations_parallel = jit(parallel=True)(_gram_from_correlations_symmetric)
 
 
 def _centered_gram(
@@ -156,4 +207,5 @@ def _centered_gram(
     return out
 
 
-centered_gram = jit(parallel=True)(_centered_gram)
+centered_gram = jit()(_centered_gram)
+centered_gram_parallel = jit(parallel=True)(_centered_gram)

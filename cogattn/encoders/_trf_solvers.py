@@ -316,7 +316,14 @@ def build_problem(
         y_shift = my
     from cogattn.encoders import _lags_numba
 
-    xtx = _lags_numba.centered_gram(
+    # threads only pay on large matrices (a parallel region also wakes a pool
+    # that competes with BLAS's)
+    kernel = (
+        _lags_numba.centered_gram_parallel
+        if p_l >= PARALLEL_MIN_COEF
+        else _lags_numba.centered_gram
+    )
+    xtx = kernel(
         st.gram,
         minus.gram if minus is not None else np.zeros((0, 0)),
         _feature_pairs(n_features),
@@ -403,6 +410,8 @@ def _build_problem_tensor(
     )
 
 
+#: Centred Gram matrices of at least this many coefficients are built in parallel.
+PARALLEL_MIN_COEF = 512
 #: Below this many penalties, a large system is solved by one Cholesky factorisation
 #: per penalty: LAPACK's symmetric eigendecomposition (half of it memory-bound
 #: reductions) costs about as much as ten factorisations of the same matrix.
