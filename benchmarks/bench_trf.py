@@ -75,7 +75,7 @@ def rel_diff(a, b) -> float:
     return float(np.abs(a - b).max() / np.abs(b).max())
 
 
-def run_case(case: str, seconds: float, repeat: int) -> None:
+def run_case(case: str, seconds: float, repeat: int, anchors: str = "all") -> None:
     n_feat, direction = CASES[case]
     stim, eeg = make_data(N_TRIALS, int(seconds * SFREQ), n_feat, N_CH, SFREQ)
     x, y = (stim, eeg) if direction == "forward" else (eeg, stim)
@@ -95,7 +95,14 @@ def run_case(case: str, seconds: float, repeat: int) -> None:
         )  # fmt: skip
         return model.fit(stim, eeg)
 
-    # --- mTRF: its own CV loop (k folds over trials), then the refit
+    if anchors in ("all", "mtrf"):
+        run_mtrf(cog, stim, eeg, direction, label, repeat)
+    if anchors in ("all", "mne"):
+        run_mne(cog, x, y, stim, eeg, direction, label, repeat)
+
+
+def run_mtrf(cog, stim, eeg, direction, label, repeat) -> None:
+    """mTRF: its own CV loop (k folds over trials), then the refit."""
     from mtrf.model import TRF as MTRF
 
     lams = ALPHAS / ((N_TRIALS - N_TRIALS // N_FOLDS) * SFREQ)
@@ -136,11 +143,16 @@ def run_case(case: str, seconds: float, repeat: int) -> None:
         flush=True,
     )
 
-    # --- MNE ReceptiveField: the same folds x alphas loop, then the refit
+
+def run_mne(cog, x, y, stim, eeg, direction, label, repeat) -> None:
+    """MNE ReceptiveField: the same folds x alphas loop, then the refit."""
     import mne
     from mne.decoding import ReceptiveField, TimeDelayingRidge
 
     mne.set_log_level("ERROR")
+    # MNE predicts y(t) from x(t - tau), tau in [tmin, tmax]; a backward TRF reads
+    # the response at t + tmin .. t + tmax, i.e. MNE's window mirrored
+    tmin, tmax = (TMIN, TMAX) if direction == "forward" else (-TMAX, -TMIN)
     X = np.stack(x, axis=1)  # (n_times, n_trials, n_in)
     Y = np.stack(y, axis=1)
     folds = np.array_split(np.arange(N_TRIALS), N_FOLDS)
@@ -148,7 +160,7 @@ def run_case(case: str, seconds: float, repeat: int) -> None:
 
     def mne_fit(test, a):
         train = np.setdiff1d(np.arange(N_TRIALS), test)
-        rf = ReceptiveField(TMIN, TMAX, SFREQ, estimator=float(a), scoring="corrcoef")
+        rf = ReceptiveField(tmin, tmax, SFREQ, estimator=float(a), scoring="corrcoef")
         rf.fit(X[:, train], Y[:, train])
         rf.score(X[:, test], Y[:, test])
 
@@ -163,7 +175,7 @@ def run_case(case: str, seconds: float, repeat: int) -> None:
         for test, a in jobs[:n_timed]:
             mne_fit(test, a)
         if n_timed == len(jobs):  # the refit at the chosen alpha
-            TimeDelayingRidge(TMIN, TMAX, SFREQ, alpha=float(ALPHAS[0])).fit(X, Y)
+            TimeDelayingRidge(tmin, tmax, SFREQ, alpha=float(ALPHAS[0])).fit(X, Y)
 
     scale = 1.0 if n_timed == len(jobs) else (len(jobs) + 1) / n_timed
     repeat_b = 1 if one_fit * len(jobs) > 60 else repeat
@@ -176,7 +188,7 @@ def run_case(case: str, seconds: float, repeat: int) -> None:
             comp_m.out_b = True
         best = comp_m.out_a.best_alpha_
         alpha_ref = float(np.median(best)) if np.ndim(best) else float(best)
-        tdr = TimeDelayingRidge(TMIN, TMAX, SFREQ, alpha=alpha_ref).fit(X, Y)
+        tdr = TimeDelayingRidge(tmin, tmax, SFREQ, alpha=alpha_ref).fit(X, Y)
         coef_c = np.asarray(
             TRF(
                 TMIN, TMAX, SFREQ, alpha=alpha_ref, direction=direction
@@ -202,12 +214,16 @@ def main() -> None:
     ap.add_argument("--case", choices=sorted(CASES), help="one case only")
     ap.add_argument("--seconds", type=float, default=None, help="trial length")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per side")
+    ap.add_argument(
+        "--anchors", choices=("all", "mtrf", "mne"), default="all",
+        help="anchor libraries to time",
+    )  # fmt: skip
     args = ap.parse_args()
     seconds = args.seconds or (6.0 if args.small else 60.0)
     print(environment())
     print(header())
     for case in [args.case] if args.case else list(CASES):
-        run_case(case, seconds, args.repeat)
+        run_case(case, seconds, args.repeat, args.anchors)
 
 
 if __name__ == "__main__":

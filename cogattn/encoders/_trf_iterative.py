@@ -39,6 +39,9 @@ __all__ = [
 ITERATIVE_MIN_COEF = 2048
 #: Fewer lags than this make a poor circulant approximation.
 ITERATIVE_MIN_LAGS = 8
+#: With fewer samples per coefficient the Gram matrix is (nearly) singular and far
+#: from its stationary, block-Toeplitz picture: small penalties would not converge.
+ITERATIVE_MIN_ROWS_PER_COEF = 4
 #: An iteration costs about ``2 n^2`` per right-hand side and a factorisation ``n^3 /
 #: 3``; with a few dozen iterations, conjugate gradients pay while every output has
 #: at least this many coefficients.
@@ -55,7 +58,9 @@ COEF_PER_ITERATION = 240
 CHECK_EVERY = 10
 
 
-def use_iterative(n_features: int, n_lags: int, n_outputs: int) -> bool:
+def use_iterative(
+    n_features: int, n_lags: int, n_outputs: int, n_rows: float = np.inf
+) -> bool:
     """Whether preconditioned conjugate gradients beat one factorisation per penalty.
 
     Parameters
@@ -64,6 +69,8 @@ def use_iterative(n_features: int, n_lags: int, n_outputs: int) -> bool:
         Inputs and lags of the lagged design.
     n_outputs : int
         Outputs solved for.
+    n_rows : float
+        Samples (design rows) behind the Gram matrix.
 
     Returns
     -------
@@ -74,6 +81,7 @@ def use_iterative(n_features: int, n_lags: int, n_outputs: int) -> bool:
         n_coef >= ITERATIVE_MIN_COEF
         and n_lags >= ITERATIVE_MIN_LAGS
         and n_outputs * ITERATIVE_COEF_PER_OUTPUT <= n_coef
+        and n_rows >= ITERATIVE_MIN_ROWS_PER_COEF * n_coef
     )
 
 

@@ -318,7 +318,11 @@ class TRF(BaseEstimator):
         self.cv_scores_ = None
         prob_all = build_problem(total, n_feat, n_lags, centering, backend)
         precond = None
-        if on_host and alphas.size > 1 and use_iterative(n_feat, n_lags, n_out):
+        if (
+            on_host
+            and alphas.size > 1
+            and use_iterative(n_feat, n_lags, n_out, total.n_rows)
+        ):
             precond = circulant_preconditioner(prob_all.xtx, n_feat, n_lags)
         if alphas.size > 1:
             folds = trial_folds(len(stats), self.cv)

@@ -134,6 +134,8 @@ def test_use_iterative_rules() -> None:
     assert not use_iterative(16, 65, 64)  # spectrogram: many outputs per coefficient
     assert not use_iterative(512, 4, 1)  # too few lags for a circulant picture
     assert not use_iterative(20, 65, 1)  # 1,300 coefficients: factorising is cheap
+    assert not use_iterative(64, 65, 1, n_rows=7680)  # under 4 samples per coefficient
+    assert use_iterative(64, 65, 1, n_rows=76800)
     assert it.ITERATIVE_MIN_COEF <= 64 * 65
 
 
@@ -167,7 +169,7 @@ def test_backward_trf_iterative_equals_direct(monkeypatch, centering) -> None:
         tmin=-0.1, tmax=0.4, sfreq=128.0, alpha=np.logspace(0, 6, 5), cv=5,
         direction="backward", centering=centering,
     )  # fmt: skip
-    assert use_iterative(32, 65, 1)
+    assert use_iterative(32, 65, 1, n_rows=5 * 3000)
     fast = TRF(**kw).fit(stim, eeg)
     monkeypatch.setattr(trf_module, "use_iterative", lambda *a: False)
     slow = TRF(**kw).fit(stim, eeg)
