@@ -482,7 +482,8 @@ def _solve_each_alpha(
     b = backend
     coefs = []
     for value in alphas:
-        coef = b.solve_spd(_shifted(problem.xtx, float(value), b), problem.xty)
+        system = _shifted(problem.xtx, float(value), b)  # a fresh copy: reuse it
+        coef = b.solve_spd(system, problem.xty, overwrite_a=True)
         if coef is None:
             return None
         coefs.append(coef)

@@ -111,16 +111,19 @@ def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.linalg.solve(a, b)
 
 
-def solve_spd(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+def solve_spd(
+    a: np.ndarray, b: np.ndarray, overwrite_a: bool = False
+) -> np.ndarray | None:
     """Solve ``a @ x = b`` for symmetric positive definite ``a`` by Cholesky.
 
     Returns ``None`` when ``a`` is not numerically positive definite, so the caller
-    can fall back to a decomposition that copes with it.
+    can fall back to a decomposition that copes with it. ``overwrite_a=True`` lets
+    the factorisation reuse ``a``'s memory (``a`` is then destroyed).
     """
     from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
     try:
-        factor = cho_factor(a, lower=True, check_finite=False)
+        factor = cho_factor(a, lower=True, check_finite=False, overwrite_a=overwrite_a)
     except LinAlgError:
         return None
     return cho_solve(factor, b, check_finite=False)

@@ -141,11 +141,14 @@ def solve(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.linalg.solve(a, b)
 
 
-def solve_spd(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor | None:
+def solve_spd(
+    a: torch.Tensor, b: torch.Tensor, overwrite_a: bool = False
+) -> torch.Tensor | None:
     """Solve ``a @ x = b`` for symmetric positive definite ``a`` by Cholesky.
 
     Returns ``None`` when ``a`` is not numerically positive definite, so the caller
     can fall back to a decomposition that copes with it (one flag read on the host).
+    ``overwrite_a`` is accepted for the numpy backend's signature; ``a`` is kept.
     """
     factor, info = torch.linalg.cholesky_ex(a)
     if int(info) != 0:
