@@ -356,7 +356,9 @@ def _without_gram(st: LaggedStats) -> LaggedStats:
 def _feature_pairs(n_features: int) -> np.ndarray:
     """Feature pairs ``i <= j`` as an (n_pairs, 2) int64 array (cached)."""
     i, j = np.triu_indices(n_features)
-    return np.ascontiguousarray(np.stack([i, j], axis=1).astype(np.int64))
+    pairs = np.ascontiguousarray(np.stack([i, j], axis=1).astype(np.int64))
+    pairs.flags.writeable = False  # shared by every call
+    return pairs
 
 
 def _build_problem_tensor(
