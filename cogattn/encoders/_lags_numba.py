@@ -13,9 +13,50 @@ from cogattn._core.jit import jit, prange
 __all__ = [
     "centered_gram",
     "centered_gram_parallel",
+    "edge_sums",
     "gram_from_correlations",
     "gram_from_correlations_parallel",
 ]
+
+
+def _edge_sums(
+    x: np.ndarray,
+    i: int,
+    j: int,
+    n_diffs: int,
+    d_min: int,
+    s0: np.ndarray,
+    s1: np.ndarray,
+    k_max: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return running sums of the first and last ``k`` products of ``i`` and ``j``.
+
+    ``head[di, k]`` (``tail[di, k]``) sums ``x[s - d, i] * x[s, j]`` over the first
+    (last) ``k`` values of ``s`` in ``[s0[di], s1[di])``, for ``d = di + d_min``:
+    the products a lagged Gram entry drops at the trial's head (tail).
+    """
+    head = np.zeros((n_diffs, k_max + 1))
+    tail = np.zeros((n_diffs, k_max + 1))
+    for di in range(n_diffs):
+        d = di + d_min
+        lo = s0[di]
+        hi = s1[di]
+        acc = 0.0
+        for k in range(1, k_max + 1):
+            s = lo + k - 1
+            if s < hi:
+                acc += x[s - d, i] * x[s, j]
+            head[di, k] = acc
+        acc = 0.0
+        for k in range(1, k_max + 1):
+            s = hi - k
+            if s >= lo:
+                acc += x[s - d, i] * x[s, j]
+            tail[di, k] = acc
+    return head, tail
+
+
+edge_sums = jit(inline="always")(_edge_sums)
 
 
 def _gram_from_correlations(
@@ -62,24 +103,7 @@ def _gram_from_correlations(
     for ij in prange(n_feat * n_feat):
         i = ij // n_feat
         j = ij % n_feat
-        head = np.zeros((n_diffs, k_max + 1))
-        tail = np.zeros((n_diffs, k_max + 1))
-        for di in range(n_diffs):
-            d = di + d_min
-            lo = s0[di]
-            hi = s1[di]
-            acc = 0.0
-            for k in range(1, k_max + 1):
-                s = lo + k - 1
-                if s < hi:
-                    acc += x[s - d, i] * x[s, j]
-                head[di, k] = acc
-            acc = 0.0
-            for k in range(1, k_max + 1):
-                s = hi - k
-                if s >= lo:
-                    acc += x[s - d, i] * x[s, j]
-                tail[di, k] = acc
+        head, tail = edge_sums(x, i, j, n_diffs, d_min, s0, s1, k_max)
         for a in range(n_lags):
             for b in range(n_lags):
                 di = lags[a] - lags[b] - d_min
@@ -119,24 +143,7 @@ def _gram_from_correlations_symmetric(
             start += n_feat - i
             i += 1
         j = i + p - start
-        head = np.zeros((n_diffs, k_max + 1))
-        tail = np.zeros((n_diffs, k_max + 1))
-        for di in range(n_diffs):
-            d = di + d_min
-            lo = s0[di]
-            hi = s1[di]
-            acc = 0.0
-            for k in range(1, k_max + 1):
-                s = lo + k - 1
-                if s < hi:
-                    acc += x[s - d, i] * x[s, j]
-                head[di, k] = acc
-            acc = 0.0
-            for k in range(1, k_max + 1):
-                s = hi - k
-                if s >= lo:
-                    acc += x[s - d, i] * x[s, j]
-                tail[di, k] = acc
+        head, tail = edge_sums(x, i, j, n_diffs, d_min, s0, s1, k_max)
         for a in range(n_lags):
             for b in range(n_lags):
                 di = lags[a] - lags[b] - d_min

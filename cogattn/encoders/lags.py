@@ -336,10 +336,12 @@ def lagged_cross(
 
 
 def _correlations_symmetric(x: np.ndarray, diffs: np.ndarray) -> np.ndarray:
-    """``corr[k, i, j] = sum_s x[s - diffs[k], i] * x[s, j]`` for ``diffs = -D .. D``.
+    """Return the zero-edge correlations at symmetric lag differences.
 
-    Only the differences ``0 .. D`` are computed (one blocked product); the others
-    follow from ``corr(-d) = corr(d).T``, which halves the arithmetic.
+    ``corr[k, i, j] = sum_s x[s - diffs[k], i] * x[s, j]`` for ``diffs`` running
+    from ``-D`` to ``D``. Only the differences ``0`` to ``D`` are computed (one
+    blocked product); the others follow from ``corr(-d) = corr(d).T``, which halves
+    the arithmetic.
     """
     n_feat = x.shape[1]
     d_max = int(diffs[-1])
