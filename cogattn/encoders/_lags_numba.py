@@ -1,7 +1,8 @@
 """Numba kernels for lagged Gram matrices: edge corrections, centering.
 
 Called only through :func:`cogattn.encoders.lags.lagged_gram` and the TRF solvers
-(:mod:`cogattn.encoders._trf_solvers`), which validate inputs.
+(:mod:`cogattn.encoders._trf_stats`, :mod:`cogattn.encoders._trf_solvers`), which
+validate inputs.
 """
 
 from __future__ import annotations

@@ -1,16 +1,9 @@
-"""Ridge solvers for lagged designs from per-trial sufficient statistics.
+"""Ridge solvers for lagged designs from summed sufficient statistics.
 
-Each trial contributes the lagged Gram matrix and lagged cross products of an
-augmented input ``[x, 1]`` (the lagged constant gives the edge-aware sums that exact
-centering needs), plus sums of the output. Statistics add over trials, so a
-cross-validation fold's training set is the total minus its held-out trials, and
-held-out Pearson correlations follow from the held-out statistics without predicting
-a single sample.
-
-Statistics of numpy trials are numpy arrays (lagged products on the host, numba edge
-corrections); statistics of torch tensors are tensors on the trials' device, computed
-by the numpy kernels for CPU tensors and by :mod:`cogattn.encoders._lags_torch` on
-other devices, and every later step stays there.
+The statistics (:mod:`cogattn.encoders._trf_stats`) of a training set are centred
+into normal equations, solved for every penalty (eigendecomposition, Cholesky per
+penalty, or preconditioned conjugate gradients), and held-out Pearson correlations
+follow from the held-out statistics without predicting a single sample.
 """
 
 from __future__ import annotations
@@ -24,201 +17,16 @@ import numpy as np
 
 from cogattn._core.validation import is_tensor
 from cogattn.encoders._trf_iterative import CirculantPreconditioner, solve_alphas_cg
-from cogattn.encoders.lags import _lagged_cross_np, _lagged_gram_np, _row_range
+from cogattn.encoders._trf_stats import LaggedStats
 
 __all__ = [
-    "LaggedStats",
     "RidgeProblem",
     "build_problem",
     "cv_scores_from_stats",
     "intercepts",
     "solve_alphas",
     "solve_exact",
-    "trial_stats",
 ]
-
-
-@dataclass
-class LaggedStats:
-    """Additive sufficient statistics of one or more trials.
-
-    The arrays are numpy arrays for numpy trials and tensors on the trials' device
-    for torch trials.
-
-    Attributes
-    ----------
-    gram : ndarray of shape ((n_features + 1) * n_lags, (n_features + 1) * n_lags)
-        Lagged Gram matrix of ``[x, 1]`` over the kept rows.
-    cross : ndarray of shape ((n_features + 1) * n_lags, n_outputs + 1)
-        Lagged cross products of ``[x, 1]`` with ``[y, 1]`` over the kept rows.
-    y_sum, y_sq : ndarray of shape (n_outputs,)
-        Sum and sum of squares of ``y`` over the kept rows.
-    n_rows : float
-        Number of kept rows.
-    x_sum_all : ndarray of shape (n_features,)
-        Sum of ``x`` over all samples (for MNE's centering).
-    y_sum_all : ndarray of shape (n_outputs,)
-        Sum of ``y`` over all samples.
-    n_all : float
-        Number of samples.
-    """
-
-    gram: Any
-    cross: Any
-    y_sum: Any
-    y_sq: Any
-    n_rows: float
-    x_sum_all: Any
-    y_sum_all: Any
-    n_all: float
-
-    def __add__(self, other: LaggedStats) -> LaggedStats:
-        return LaggedStats(
-            *(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__)
-        )
-
-    @classmethod
-    def sum(cls, items: list[LaggedStats], reuse_first: bool = False) -> LaggedStats:
-        """Sum of statistics, accumulated in place.
-
-        ``a + b + c`` allocates a new Gram matrix for every ``+``; this allocates
-        one, or none with ``reuse_first`` (the first item's arrays then hold the sum:
-        only for statistics that are not needed on their own afterwards).
-        """
-        fields = list(cls.__dataclass_fields__)
-        first = [getattr(items[0], f) for f in fields]
-        out = first if reuse_first else [_fresh_copy(v) for v in first]
-        for item in items[1:]:
-            for k, f in enumerate(fields):
-                out[k] += getattr(item, f)  # in place for arrays and tensors
-        return cls(*out)
-
-    def __sub__(self, other: LaggedStats) -> LaggedStats:
-        return LaggedStats(
-            *(getattr(self, f) - getattr(other, f) for f in self.__dataclass_fields__)
-        )
-
-
-def _fresh_copy(value: Any) -> Any:
-    """Return a copy of an array or tensor (floats are immutable)."""
-    if is_tensor(value):
-        return value.clone()
-    return np.array(value) if isinstance(value, np.ndarray) else value
-
-
-def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
-    """Sufficient statistics of one trial (inputs already validated, float64).
-
-    Parameters
-    ----------
-    x : ndarray | torch.Tensor of shape (n_times, n_features)
-        Input trial.
-    y : ndarray | torch.Tensor of shape (n_times, n_outputs)
-        Output trial, same kind (and device) as ``x``.
-    lags : ndarray of int64, shape (n_lags,)
-        Sample lags.
-    edges : {"zero", "drop"}
-        Edge handling.
-
-    Returns
-    -------
-    stats : LaggedStats
-        numpy arrays for numpy trials; tensors on the trials' device for tensors.
-    """
-    if is_tensor(x):
-        if x.device.type != "cpu":
-            return _trial_stats_torch(x, y, lags, edges)
-        # on the CPU the numpy kernels (one blocked product, numba edge
-        # corrections) beat many small torch products; DLPack views share the
-        # tensors' memory (no copy)
-        import torch
-
-        st = trial_stats(np.from_dlpack(x), np.from_dlpack(y), lags, edges)
-        return LaggedStats(
-            *(
-                torch.from_numpy(np.ascontiguousarray(v))
-                if isinstance(v, np.ndarray)
-                else v
-                for v in (getattr(st, f) for f in st.__dataclass_fields__)
-            )
-        )
-    n_times, n_feat = x.shape
-    xa = np.concatenate([x, np.ones((n_times, 1))], axis=1)
-    t0, t1 = _row_range(n_times, lags, edges)
-    yr = y[t0:t1]
-    # rows of lag a where the lagged input is inside the trial: [lo_a, hi_a)
-    lo = np.maximum(t0, lags)
-    hi = np.minimum(t1, n_times + lags)
-    n_lags = lags.size
-    # each whole-trial sum once: the window sums and the kept rows start from them
-    x_total, y_total = x.sum(axis=0), y.sum(axis=0)
-    cross = np.empty(((n_feat + 1) * n_lags, y.shape[1] + 1))
-    cross[: n_feat * n_lags, :-1] = _lagged_cross_np(x, y, lags, edges)
-    cross[n_feat * n_lags :, :-1] = _window_sums(y, lo, hi, y_total)  # ones x y
-    cross[: n_feat * n_lags, -1] = _window_sums(
-        x, lo - lags, hi - lags, x_total
-    ).T.reshape(-1)
-    cross[n_feat * n_lags :, -1] = hi - lo
-    return LaggedStats(
-        gram=_lagged_gram_np(xa, lags, edges),
-        cross=cross,
-        # a copy: sums accumulate in place, so no two fields may share memory
-        y_sum=y_total.copy() if (t0, t1) == (0, n_times) else yr.sum(axis=0),
-        y_sq=np.einsum("ij,ij->j", yr, yr),
-        n_rows=float(t1 - t0),
-        x_sum_all=x_total,
-        y_sum_all=y_total,
-        n_all=float(n_times),
-    )
-
-
-def _trial_stats_torch(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
-    """:func:`trial_stats` of float64 tensors, computed on their device.
-
-    The Gram matrix and the cross products of the augmented ``[x, 1]`` with ``[y,
-    1]`` hold the edge-aware window sums directly (the lagged ones), so no separate
-    cumulative sums are needed.
-    """
-    from cogattn.encoders import _lags_torch
-
-    n_times = x.shape[0]
-    t0, t1 = _row_range(n_times, lags, edges)
-    xa = _append_ones(x)
-    yr = y[t0:t1]
-    return LaggedStats(
-        gram=_lags_torch.lagged_gram(xa, lags, edges),
-        cross=_lags_torch.lagged_cross(xa, _append_ones(y), lags, edges),
-        y_sum=yr.sum(dim=0),
-        y_sq=(yr * yr).sum(dim=0),
-        n_rows=float(t1 - t0),
-        x_sum_all=x.sum(dim=0),
-        y_sum_all=y.sum(dim=0),
-        n_all=float(n_times),
-    )
-
-
-def _append_ones(x: Any) -> Any:
-    """``[x, 1]`` for a 2-D tensor, on its device."""
-    import torch
-
-    return torch.cat([x, x.new_ones((x.shape[0], 1))], dim=1)
-
-
-def _window_sums(
-    arr: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: np.ndarray
-) -> np.ndarray:
-    """``arr[lo[k]:hi[k]].sum(0)`` for every k, when windows miss only the edges.
-
-    ``total`` is ``arr.sum(0)``.
-    """
-    n = arr.shape[0]
-    k_head = int(lo.max())
-    k_tail = int(n - hi.min())
-    head = np.zeros((k_head + 1, arr.shape[1]))
-    np.cumsum(arr[:k_head], axis=0, out=head[1:])
-    tail = np.zeros((k_tail + 1, arr.shape[1]))
-    np.cumsum(arr[n - k_tail :][::-1], axis=0, out=tail[1:])
-    return total - head[lo] - tail[n - hi]
 
 
 @dataclass

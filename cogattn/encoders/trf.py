@@ -37,14 +37,13 @@ from cogattn.encoders._trf_inputs import (
 )
 from cogattn.encoders._trf_iterative import circulant_preconditioner, use_iterative
 from cogattn.encoders._trf_solvers import (
-    LaggedStats,
     build_problem,
     cv_scores_from_stats,
     intercepts,
     solve_alphas,
     solve_exact,
-    trial_stats,
 )
+from cogattn.encoders._trf_stats import LaggedStats, trial_stats
 from cogattn.encoders.lags import (
     EDGE_MODES,
     lag_range,

@@ -190,7 +190,8 @@ def test_iterative_path_converges_on_a_long_recording() -> None:
     circulant picture poor, and the smallest penalties go to the direct solver (the
     test above covers that route).
     """
-    from cogattn.encoders._trf_solvers import LaggedStats, build_problem, trial_stats
+    from cogattn.encoders._trf_solvers import build_problem
+    from cogattn.encoders._trf_stats import LaggedStats, trial_stats
 
     stim, eeg = _backward_data(n_ch=32, n_trials=4, n_times=6000, seed=5, drift=0.0)
     lags = TRF(-0.1, 0.4, 128.0, direction="backward")._lags()

@@ -101,7 +101,7 @@ def test_backward_model_over_many_channels_matches_direct_ridge() -> None:
 @pytest.mark.parametrize("edges", ["zero", "drop"])
 def test_in_place_sums_equal_pairwise_sums(edges: str) -> None:
     """Sums accumulate in place: no two fields of a trial's statistics may alias."""
-    from cogattn.encoders._trf_solvers import LaggedStats, trial_stats
+    from cogattn.encoders._trf_stats import LaggedStats, trial_stats
 
     rng = np.random.default_rng(7)
     lags = np.arange(-3, 6)
