@@ -162,12 +162,18 @@ def _backward_data(
     return [e[:, None] for e in env], eeg
 
 
-@pytest.mark.parametrize("centering", ["signal", "columns"])
-def test_backward_trf_iterative_equals_direct(monkeypatch, centering) -> None:
+@pytest.mark.parametrize(
+    ("centering", "intercept", "edges"),
+    [("signal", True, "zero"), ("columns", True, "zero"), ("signal", False, "drop")],
+)
+def test_backward_trf_iterative_equals_direct(
+    monkeypatch, centering, intercept, edges
+) -> None:
     stim, eeg = _backward_data(n_ch=32, n_trials=5, n_times=3000, seed=4)
     kw = dict(
         tmin=-0.1, tmax=0.4, sfreq=128.0, alpha=np.logspace(0, 6, 5), cv=5,
-        direction="backward", centering=centering,
+        direction="backward", centering=centering, fit_intercept=intercept,
+        edges=edges,
     )  # fmt: skip
     assert use_iterative(32, 65, 1, n_rows=5 * 3000)
     fast = TRF(**kw).fit(stim, eeg)
