@@ -404,7 +404,7 @@ def cv_scores_from_stats(
     lin = b.einsum("c,aco->ao", colsum, coef)  # sum over rows of design @ coef
     s_p = lin + n * intercept
     s_py = b.einsum("co,aco->ao", cxy, coef) + intercept * y_sum
-    quad = b.einsum("aco,aco->ao", b.matmul(gxx, coef), coef)
+    quad = _quadratic_forms(gxx, coef, b)
     s_pp = quad + 2.0 * intercept * lin + n * intercept * intercept
     cov = s_py - s_p * y_sum / n
     var_p = b.maximum(s_pp - s_p * s_p / n, 0.0)
@@ -412,3 +412,16 @@ def cv_scores_from_stats(
     denom = b.sqrt(var_p * var_y)
     safe = b.where(denom > 0, denom, 1.0)
     return b.where(denom > 0, cov / safe, 0.0)
+
+
+def _quadratic_forms(gram: Any, coef: Any, backend: ModuleType) -> Any:
+    """Return ``coef[a, :, o] @ gram @ coef[a, :, o]`` for every ``(a, o)``.
+
+    One product over all penalties: a batched ``gram @ coef`` reads ``gram`` once
+    per penalty, which dominates for a large Gram matrix and a few outputs.
+    """
+    n_a, n_c, n_o = coef.shape
+    b = backend
+    wide = b.einsum("aco->cao", coef)  # (n_coef, n_alphas, n_outputs)
+    prod = b.matmul(gram, wide.reshape(n_c, n_a * n_o)).reshape(n_c, n_a, n_o)
+    return b.einsum("cao,cao->ao", prod, wide)
