@@ -24,9 +24,11 @@ Toeplitz Solvers*, SIAM (2007), ch. 5 (block Toeplitz systems).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from cogattn._core.backend._numpy import gemm
 
 __all__ = [
     "CirculantPreconditioner",
@@ -103,6 +105,11 @@ class CirculantPreconditioner:
     evecs: np.ndarray
     n_features: int
     n_lags: int
+    evecs_h: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # the conjugate transpose, once (every iteration applies it)
+        self.evecs_h = np.ascontiguousarray(self.evecs.conj().transpose(0, 2, 1))
 
     def apply(self, r: np.ndarray, scale: float, shifts: np.ndarray) -> np.ndarray:
         """Return ``(scale * C + diag(shifts)_columns)^{-1} r``.
@@ -124,7 +131,7 @@ class CirculantPreconditioner:
         k = r.shape[1]
         spec = np.fft.rfft(r.reshape(n_f, n_l, k), axis=1)  # (n_f, n_freqs, k)
         spec = spec.transpose(1, 0, 2)  # (n_freqs, n_f, k)
-        proj = np.matmul(self.evecs.conj().transpose(0, 2, 1), spec)
+        proj = np.matmul(self.evecs_h, spec)
         proj /= scale * self.evals[:, :, None] + shifts[None, None, :]
         spec = np.matmul(self.evecs, proj).transpose(1, 0, 2)
         return np.fft.irfft(spec, n=n_l, axis=1).reshape(n_f * n_l, k)
@@ -240,7 +247,7 @@ def solve_alphas_cg(
                 active &= ~np.repeat(drop, n_out)
                 if not active.any():
                     break
-        ap = gram @ p
+        ap = gemm(gram, p)
         ap += shifts * p
         pap = np.einsum("ij,ij->j", p, ap)
         bad = active & ~(pap > 0)
@@ -257,7 +264,7 @@ def solve_alphas_cg(
         p = z + beta * p
         rz = rz_new
     # the recurrence's residual drifts from the true one: check the latter
-    true_res = b - gram @ x - shifts * x
+    true_res = b - gemm(gram, x) - shifts * x
     ok = definite & (np.linalg.norm(true_res, axis=0) <= 10.0 * target)
     coef = x.reshape(n_coef, n_a, n_out).transpose(1, 0, 2)
     return np.ascontiguousarray(coef), ok.reshape(n_a, n_out).all(axis=1) & ~given_up

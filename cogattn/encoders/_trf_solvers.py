@@ -360,8 +360,30 @@ def solve_exact(
 
 def intercepts(problem: RidgeProblem, coef: object, backend: ModuleType) -> object:
     """Return the intercepts ``y_shift - x_shift @ coef`` for ``(..., n_coef, q)``."""
-    b = backend
-    return problem.y_shift - b.einsum("c,...co->...o", problem.x_shift, coef)
+    wide = _wide(coef, backend)
+    return problem.y_shift - _contract(problem.x_shift, wide, coef.shape, backend)
+
+
+def _wide(coef: Any, backend: ModuleType) -> Any:
+    """Lay 3-D coefficients out as ``(n_coef, n_alphas * n_outputs)``.
+
+    Coefficients of shape ``(n_alphas, n_coef, n_outputs)`` become one matrix with a
+    column per penalty and output; 2-D coefficients stay as they are.
+    """
+    if coef.ndim == 2:
+        return coef
+    n_a, n_c, n_o = coef.shape
+    return backend.einsum("aco->cao", coef).reshape(n_c, n_a * n_o)
+
+
+def _contract(vec: Any, wide: Any, shape: tuple[int, ...], backend: ModuleType) -> Any:
+    """``vec @ coef`` over the coefficient axis, from :func:`_wide` coefficients.
+
+    The product goes through the backend's ``gemm``: on numpy, the BLAS of the
+    scipy factorisations that run between folds (see its docstring).
+    """
+    out = backend.gemm(vec[None, :], wide)[0]
+    return out if len(shape) == 2 else out.reshape(shape[0], shape[2])
 
 
 def cv_scores_from_stats(
@@ -395,16 +417,21 @@ def cv_scores_from_stats(
     """
     b = backend
     p_l = n_features * n_lags
-    gxx = b.asarray(test.gram[:p_l, :p_l], dtype=b.float64)
+    # the whole Gram matrix of [x, 1]: its leading block is a strided view, which
+    # BLAS would first copy; zero coefficients on the lagged ones skip the rest
+    gram = b.asarray(test.gram, dtype=b.float64)
     cxy = b.asarray(test.cross[:p_l, :-1], dtype=b.float64)
     colsum = b.asarray(test.cross[:p_l, -1], dtype=b.float64)
     y_sum = b.asarray(test.y_sum, dtype=b.float64)
     y_sq = b.asarray(test.y_sq, dtype=b.float64)
     n = test.n_rows
-    lin = b.einsum("c,aco->ao", colsum, coef)  # sum over rows of design @ coef
+    n_a, n_c, n_o = coef.shape
+    wide = _wide(coef, b)
+    lin = _contract(colsum, wide, coef.shape, b)  # sum over rows of design @ coef
     s_p = lin + n * intercept
-    s_py = b.einsum("co,aco->ao", cxy, coef) + intercept * y_sum
-    quad = _quadratic_forms(gxx, coef, b)
+    cross_sums = (wide.reshape(n_c, n_a, n_o) * cxy[:, None, :]).sum(0)
+    s_py = cross_sums + intercept * y_sum
+    quad = _quadratic_forms(gram, wide, n_a, b)
     s_pp = quad + 2.0 * intercept * lin + n * intercept * intercept
     cov = s_py - s_p * y_sum / n
     var_p = b.maximum(s_pp - s_p * s_p / n, 0.0)
@@ -414,14 +441,19 @@ def cv_scores_from_stats(
     return b.where(denom > 0, cov / safe, 0.0)
 
 
-def _quadratic_forms(gram: Any, coef: Any, backend: ModuleType) -> Any:
+def _quadratic_forms(gram: Any, wide: Any, n_alphas: int, backend: ModuleType) -> Any:
     """Return ``coef[a, :, o] @ gram @ coef[a, :, o]`` for every ``(a, o)``.
 
-    One product over all penalties: a batched ``gram @ coef`` reads ``gram`` once
-    per penalty, which dominates for a large Gram matrix and a few outputs.
+    ``wide`` holds the coefficients as :func:`_wide` lays them out; a larger
+    ``gram`` (of the augmented input) is read with zero coefficients on its extra
+    rows. One product over
+    all penalties: a batched ``gram @ coef`` reads ``gram`` once per penalty, which
+    dominates for a large Gram matrix and a few outputs.
     """
-    n_a, n_c, n_o = coef.shape
-    b = backend
-    wide = b.einsum("aco->cao", coef)  # (n_coef, n_alphas, n_outputs)
-    prod = b.matmul(gram, wide.reshape(n_c, n_a * n_o)).reshape(n_c, n_a, n_o)
-    return b.einsum("cao,cao->ao", prod, wide)
+    n_c = wide.shape[0]
+    if gram.shape[0] > n_c:  # ``gram`` is the Gram matrix of the augmented input
+        padded = backend.zeros((gram.shape[0], wide.shape[1]), dtype=wide.dtype)
+        padded[:n_c] = wide
+        wide = padded
+    prod = backend.gemm(gram, wide) * wide
+    return prod.sum(0).reshape(n_alphas, -1)

@@ -30,6 +30,7 @@ from cogattn._core.validation import (
     check_positive,
     is_tensor,
 )
+from cogattn.encoders import _lags_fft
 
 __all__ = [
     "EDGE_MODES",
@@ -43,9 +44,6 @@ __all__ = [
 
 EDGE_MODES = ("zero", "drop")
 _CHUNK_BYTES = 32 * 2**20
-#: Lagged Gram matrices of at most this many columns (the constant included) take
-#: their correlations from the FFT; wider inputs keep the blocked BLAS product.
-_FFT_GRAM_MAX_FEATURES = 4
 
 
 def lag_range(tmin: float, tmax: float, sfreq: float) -> tuple[int, int]:
@@ -213,7 +211,8 @@ def _edge_tables_cached(
 def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndarray:
     """Lagged Gram matrix ``D.T @ D`` of one trial without building ``D``.
 
-    The full correlation at every lag difference is one BLAS product; the samples
+    The full correlation at every lag difference comes from one blocked product or
+    short FFT blocks (:mod:`cogattn.encoders._lags_fft`); the samples
     that the lagged design leaves out at the trial edges are then removed with a
     numba kernel (``O(n_features**2 * n_lags**2)``), as MNE's ``edge_correction``.
     A torch tensor stays on its device: one product per lag distance, minus the
@@ -246,38 +245,17 @@ def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndar
     return _lagged_gram_np(x, _check_lags(lags), edges)
 
 
-def _autocorrelations_fft(x: np.ndarray, diffs: np.ndarray) -> np.ndarray:
-    """``corr[k, i, j] = sum_s x[s - diffs[k], i] * x[s, j]``, zero outside the trial.
-
-    Computed through the FFT with enough zero padding that no product wraps around.
-    For a few features this replaces a product whose lagged operand (features x
-    lag differences x samples) costs more to build than the arithmetic it feeds.
-    """
-    from scipy import fft
-
-    n_times = x.shape[0]
-    size = fft.next_fast_len(n_times + int(np.abs(diffs).max()) + 1, real=True)
-    spec = fft.rfft(x, n=size, axis=0)  # (n_freq, n_features)
-    # sum_u x_i[u] x_j[u + d] is the inverse transform of conj(X_i) X_j at d
-    full = fft.irfft(spec.conj()[:, :, None] * spec[:, None, :], n=size, axis=0)
-    return full[np.mod(diffs, size)]
-
-
 def _lagged_gram_np(x: np.ndarray, lags: np.ndarray, edges: str) -> np.ndarray:
     """:func:`lagged_gram` of a checked 2-D numpy trial and checked lags."""
     from cogattn.encoders import _lags_numba
 
     x = np.ascontiguousarray(x, dtype=np.float64)
-    n_times, n_feat = x.shape
+    n_times = x.shape[0]
     t0, t1 = _row_range(n_times, lags, edges)
     kh, kt, diffs, s0, s1 = _edge_tables(n_times, lags, t0, t1)
     # corr[k, i, j] = sum_s x[s - d_k, i] x[s, j]: the zero-edge lagged cross
     # product of x with itself at the lag differences
-    if n_feat <= _FFT_GRAM_MAX_FEATURES:
-        corr = _autocorrelations_fft(x, diffs)
-    else:  # one blocked BLAS product over the non-negative differences
-        corr = _correlations_symmetric(x, diffs)
-    corr = np.ascontiguousarray(corr)
+    corr = _correlations_symmetric(x, diffs)
     k_max = int(max(kh.max(), kt.max(), 0))
     kernel = (
         _lags_numba.gram_from_correlations_parallel
@@ -364,6 +342,15 @@ def _lagged_cross_np(
     t0, t1 = _row_range(n_times, lags, edges)
     x = x.astype(np.float64, copy=False)
     y = y.astype(np.float64, copy=False)
+    span = int(lags[-1] - lags[0]) + 1
+    if _lags_fft.fft_is_cheaper(n_feat, y.shape[1], span):
+        # rows t in [t0, t1) pair y[t] with x[t - lag]: y outside them is zero
+        if (t0, t1) != (0, n_times):
+            y_kept = np.zeros_like(y)
+            y_kept[t0:t1] = y[t0:t1]
+            y = y_kept
+        corr = _lags_fft.blocked_cross_correlation(x, y, int(lags[0]), span)
+        return corr[:, lags - lags[0]].reshape(n_feat * lags.size, y.shape[1])
     out = np.zeros((n_feat * lags.size, y.shape[1]))
     x_t = np.ascontiguousarray(x.T)  # (n_features, n_times): contiguous lag copies
     # materialise the transposed lagged design in row chunks of bounded size

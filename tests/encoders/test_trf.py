@@ -8,6 +8,7 @@ from _reference import require_reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cogattn.encoders import _lags_fft
 from cogattn.encoders.lags import (
     lag_samples,
     lagged_cross,
@@ -46,15 +47,22 @@ def test_lagged_design_matches_mne_delay_time_series(rng):
 @settings(max_examples=30, deadline=None)
 @given(
     n_times=st.integers(20, 60),
-    n_feat=st.integers(1, 6),  # both the FFT (<= 4) and the BLAS correlations
+    n_feat=st.integers(1, 6),
     lo=st.integers(-6, 6),
     width=st.integers(0, 6),
     edges=st.sampled_from(["zero", "drop"]),
     seed=st.integers(0, 2**16),
+    fft_route=st.booleans(),  # short FFT blocks or the lagged-design product
 )
 def test_gram_and_cross_equal_materialised_design(
-    n_times, n_feat, lo, width, edges, seed
+    n_times, n_feat, lo, width, edges, seed, fft_route
 ):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_lags_fft, "fft_is_cheaper", lambda *args: fft_route)
+        _check_gram_and_cross(n_times, n_feat, lo, width, edges, seed)
+
+
+def _check_gram_and_cross(n_times, n_feat, lo, width, edges, seed):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n_times, n_feat))
     y = rng.standard_normal((n_times, 2))
@@ -67,6 +75,35 @@ def test_gram_and_cross_equal_materialised_design(
     np.testing.assert_allclose(
         lagged_cross(x, y, lags, edges), design.T @ y[t0:t1], atol=1e-10
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_times=st.integers(1, 300),
+    n_in=st.integers(1, 3),
+    n_out=st.integers(1, 3),
+    first_lag=st.integers(-320, 320),
+    n_lags=st.integers(1, 90),
+    seed=st.integers(0, 2**16),
+)
+def test_blocked_cross_correlation_equals_numpy_correlate(
+    n_times, n_in, n_out, first_lag, n_lags, seed
+):
+    # reference: numpy.correlate of the zero-padded signals (full mode), per pair
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n_times, n_in))
+    y = rng.standard_normal((n_times, n_out))
+    got = _lags_fft.blocked_cross_correlation(x, y, first_lag, n_lags)
+    assert got.shape == (n_in, n_lags, n_out)
+    lags = first_lag + np.arange(n_lags)
+    for i in range(n_in):
+        for j in range(n_out):
+            # full[k] = sum_s y[s + k - (n - 1)] x[s]: lag k - (n - 1)
+            full = np.correlate(y[:, j], x[:, i], mode="full")
+            idx = lags + n_times - 1
+            ok = (idx >= 0) & (idx < full.size)
+            want = np.where(ok, full[np.clip(idx, 0, full.size - 1)], 0.0)
+            np.testing.assert_allclose(got[i, :, j], want, atol=1e-10)
 
 
 # ------------------------------------------------------------------- references

@@ -86,6 +86,38 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.matmul(a, b)
 
 
+def gemm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """2-D product ``a @ b`` on scipy's BLAS, the library of :mod:`scipy.linalg`.
+
+    numpy and scipy load separate BLAS libraries, each with its own thread pool
+    whose workers busy-wait after a call. A numpy product between scipy
+    factorisations leaves those workers spinning on the cores the next
+    factorisation needs: on two cores, seven Cholesky factorisations of 1,040²
+    and one product took 2.2x as long as the same work on one library. Use this in
+    loops that also call :mod:`scipy.linalg`. Other dtypes and shapes use
+    :func:`numpy.matmul`. The result is C-ordered.
+    """
+    from scipy.linalg import blas
+
+    kernels = {np.dtype(np.float64): blas.dgemm, np.dtype(np.float32): blas.sgemm}
+    kernel = kernels.get(a.dtype)
+    if kernel is None or a.ndim != 2 or b.ndim != 2 or a.dtype != b.dtype:
+        return np.matmul(a, b)
+    # (a @ b).T = b.T @ a.T, computed in Fortran order: its transpose is C-ordered
+    lhs, trans_lhs = _fortran_operand(b.T)
+    rhs, trans_rhs = _fortran_operand(a.T)
+    return kernel(1.0, lhs, rhs, trans_a=trans_lhs, trans_b=trans_rhs).T
+
+
+def _fortran_operand(m: np.ndarray) -> tuple[np.ndarray, bool]:
+    """``m`` as a Fortran-ordered operand and whether BLAS should transpose it."""
+    if m.flags.f_contiguous:
+        return m, False
+    if m.flags.c_contiguous:
+        return m.T, True
+    return np.asfortranarray(m), False
+
+
 def transpose(x: np.ndarray) -> np.ndarray:
     """Swap the last two axes."""
     return np.swapaxes(x, -1, -2)
@@ -122,6 +154,10 @@ def solve_spd(
     """
     from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
+    if a.flags.c_contiguous and a.ndim == 2:
+        # LAPACK reads Fortran order; a symmetric matrix is its own transpose, so
+        # the transposed view avoids the copy (about half the time of the factor)
+        a = a.T
     try:
         factor = cho_factor(a, lower=True, check_finite=False, overwrite_a=overwrite_a)
     except LinAlgError:

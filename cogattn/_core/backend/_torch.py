@@ -116,6 +116,11 @@ def matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.matmul(a, b)
 
 
+def gemm(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """2-D product ``a @ b`` (torch has one BLAS; see the numpy backend's ``gemm``)."""
+    return torch.matmul(a, b)
+
+
 def transpose(x: torch.Tensor) -> torch.Tensor:
     """Swap the last two axes."""
     return torch.transpose(x, -1, -2)

@@ -1,0 +1,100 @@
+"""Lagged cross products through short FFT blocks (overlap-save).
+
+The lagged cross product ``r[lag, i, j] = sum_s x[s, i] * y[s + lag, j]`` over a
+window of ``K`` consecutive lags costs ``n_times * n_in * n_out * K`` multiply-adds
+as a product with the lagged design. Cut ``x`` into blocks of ``L`` samples, each
+zero-padded to ``N >= L + K - 1``, and pair each block with the ``N`` samples of
+``y`` that its lags reach: a circular correlation of length ``N`` then holds the
+block's ``K`` lags without wrap-around. The spectra add over blocks, so the whole
+trial is one batched complex product per frequency (``N / 2 + 1`` of them, each
+summing over the blocks) and one inverse transform per ``(i, j)`` pair: about
+``n_times * n_in * n_out * N / (2 L)`` complex multiply-adds, independent of ``K``.
+
+Called by :mod:`cogattn.encoders.lags` on validated float64 arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import fft
+
+__all__ = ["blocked_cross_correlation", "fft_is_cheaper"]
+
+#: Cost model (nanoseconds per unit, measured on a 2-core x86 machine with
+#: OpenBLAS and pocketfft): the lagged-design route copies ``n_in * K`` values per
+#: sample and multiplies them with ``n_out`` outputs; the FFT route transforms
+#: ``n_in + n_out`` channels per sample and multiplies the spectra pair by pair.
+_COPY_NS, _GEMM_NS = 0.75, 0.067
+_FFT_NS, _SPECTRUM_NS = 4.2, 0.23
+
+
+def fft_is_cheaper(n_in: int, n_out: int, n_lags: int) -> bool:
+    """Whether :func:`blocked_cross_correlation` beats the lagged-design product.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Channels of ``x`` and ``y``.
+    n_lags : int
+        Number of consecutive lags.
+
+    Returns
+    -------
+    bool
+        True when the FFT route's modelled cost per sample is lower.
+    """
+    design = n_in * n_lags * (_COPY_NS + _GEMM_NS * n_out)
+    blocked = _FFT_NS * (n_in + n_out) + _SPECTRUM_NS * n_in * n_out
+    return design > blocked
+
+
+def _fft_size(n_lags: int) -> int:
+    """FFT length for ``n_lags`` lags: about four times the lags (blocks of 3/4)."""
+    return fft.next_fast_len(max(4 * n_lags, 64), real=True)
+
+
+def blocked_cross_correlation(
+    x: np.ndarray, y: np.ndarray, first_lag: int, n_lags: int
+) -> np.ndarray:
+    """Zero-padded cross-correlation of every channel pair at consecutive lags.
+
+    Parameters
+    ----------
+    x : ndarray of float64, shape (n_times, n_in)
+        First signal.
+    y : ndarray of float64, shape (n_times, n_out)
+        Second signal, same number of samples.
+    first_lag : int
+        First lag (any sign).
+    n_lags : int
+        Number of consecutive lags, ``>= 1``.
+
+    Returns
+    -------
+    corr : ndarray of float64, shape (n_in, n_lags, n_out)
+        ``corr[i, k, j] = sum_s x[s, i] * y[s + first_lag + k, j]``, with both
+        signals zero outside ``[0, n_times)``.
+    """
+    n_times, n_in = x.shape
+    n_out = y.shape[1]
+    size = _fft_size(n_lags)
+    block = size - n_lags + 1  # samples of x per block: no lag wraps around
+    n_blocks = -(-n_times // block)
+    x_pad = np.zeros((n_blocks * block, n_in))
+    x_pad[:n_times] = x
+    x_spec = fft.rfft(x_pad.reshape(n_blocks, block, n_in), n=size, axis=1)
+    # y_pad[u] = y[u + first_lag]: block b reads y_pad[b * block : b * block + size]
+    span = n_blocks * block + size
+    y_pad = np.zeros((span, n_out))
+    lo, hi = max(0, -first_lag), min(span, n_times - first_lag)
+    if hi > lo:
+        y_pad[lo:hi] = y[lo + first_lag : hi + first_lag]
+    step, col = y_pad.strides
+    windows = np.lib.stride_tricks.as_strided(
+        y_pad, (n_blocks, size, n_out), (block * step, step, col), writeable=False
+    )
+    y_spec = fft.rfft(windows, axis=1)
+    # sum over blocks of conj(X_b) Y_b^T, one (n_in, n_out) product per frequency
+    spec = np.matmul(x_spec.transpose(1, 2, 0).conj(), y_spec.transpose(1, 0, 2))
+    corr = fft.irfft(spec, n=size, axis=0)[:n_lags]  # (n_lags, n_in, n_out)
+    return np.ascontiguousarray(corr.transpose(1, 0, 2))
