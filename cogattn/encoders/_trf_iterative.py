@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cogattn._core.backend._numpy import gemm
+from cogattn.encoders._trf_structured import LaggedOperator, as_matvec
 
 __all__ = [
     "CirculantPreconditioner",
@@ -149,8 +149,9 @@ def circulant_preconditioner(
 
     Parameters
     ----------
-    gram : ndarray of shape (n_features * n_lags, n_features * n_lags)
-        Symmetric positive semi-definite lagged Gram matrix, feature-major.
+    gram : ndarray of shape (n_features * n_lags, n_features * n_lags) | LaggedOperator
+        Symmetric positive semi-definite lagged Gram matrix, feature-major; an
+        operator gives its block-Toeplitz part (without the edge rows).
     n_features, n_lags : int
         Block layout.
 
@@ -159,6 +160,8 @@ def circulant_preconditioner(
     CirculantPreconditioner
     """
     n_f, n_l = n_features, n_lags
+    if isinstance(gram, LaggedOperator):  # from the correlations, edges left out
+        return _from_first_column(gram.preconditioner_column(), n_f, n_l)
     blocks = gram.reshape(n_f, n_l, n_f, n_l)
     # diag[d] (i, j): sum of block (i, j) over entries with a - b = d, d = -(L-1)..L-1;
     # ``trace`` with offset o sums entries b - a = o
@@ -171,6 +174,13 @@ def circulant_preconditioner(
     # wrapped diagonal k: a - b = k and a - b = k - L
     first[:, :, 1:] = diag[:, :, n_l:] + diag[:, :, : n_l - 1]
     first /= n_l
+    return _from_first_column(first, n_f, n_l)
+
+
+def _from_first_column(
+    first: np.ndarray, n_f: int, n_l: int
+) -> CirculantPreconditioner:
+    """Diagonalise the block circulant with first columns ``first[i, j, :]``."""
     spec = np.fft.rfft(first, axis=-1).transpose(2, 0, 1)  # (n_freqs, n_f, n_f)
     spec = 0.5 * (spec + spec.conj().transpose(0, 2, 1))
     evals, evecs = np.linalg.eigh(spec)
@@ -196,7 +206,7 @@ def solve_alphas_cg(
 
     Parameters
     ----------
-    gram : ndarray of shape (n_coef, n_coef)
+    gram : ndarray of shape (n_coef, n_coef) | LaggedOperator
         Symmetric positive semi-definite matrix.
     rhs : ndarray of shape (n_coef, n_outputs)
         Right-hand sides.
@@ -219,6 +229,7 @@ def solve_alphas_cg(
         Whether every output of the penalty reached ``rtol`` (checked on the true
         residual, not only the recurrence's).
     """
+    matvec = as_matvec(gram)
     alphas = np.asarray(alphas, dtype=np.float64)
     n_coef, n_out = rhs.shape
     n_a = alphas.size
@@ -247,7 +258,7 @@ def solve_alphas_cg(
                 active &= ~np.repeat(drop, n_out)
                 if not active.any():
                     break
-        ap = gemm(gram, p)
+        ap = matvec(p)
         ap += shifts * p
         pap = np.einsum("ij,ij->j", p, ap)
         bad = active & ~(pap > 0)
@@ -264,7 +275,7 @@ def solve_alphas_cg(
         p = z + beta * p
         rz = rz_new
     # the recurrence's residual drifts from the true one: check the latter
-    true_res = b - gemm(gram, x) - shifts * x
+    true_res = b - matvec(x) - shifts * x
     ok = definite & (np.linalg.norm(true_res, axis=0) <= 10.0 * target)
     coef = x.reshape(n_coef, n_a, n_out).transpose(1, 0, 2)
     return np.ascontiguousarray(coef), ok.reshape(n_a, n_out).all(axis=1) & ~given_up

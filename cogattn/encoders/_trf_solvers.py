@@ -18,6 +18,7 @@ import numpy as np
 from cogattn._core.validation import is_tensor
 from cogattn.encoders._trf_iterative import CirculantPreconditioner, solve_alphas_cg
 from cogattn.encoders._trf_stats import LaggedStats
+from cogattn.encoders._trf_structured import LaggedCorrelations, LaggedOperator
 
 __all__ = [
     "RidgeProblem",
@@ -35,8 +36,9 @@ class RidgeProblem:
 
     Attributes
     ----------
-    xtx : array of shape (n_coef, n_coef)
-        Centred lagged Gram matrix, ``n_coef = n_features * n_lags``.
+    xtx : array of shape (n_coef, n_coef) | LaggedOperator
+        Centred lagged Gram matrix, ``n_coef = n_features * n_lags``; an operator
+        (FFT over lags, no dense matrix) for factored numpy statistics.
     xty : array of shape (n_coef, n_outputs)
         Centred lagged cross products.
     x_shift : array of shape (n_coef,)
@@ -93,13 +95,6 @@ def build_problem(
     small = (
         _without_gram(st) if minus is None else _without_gram(st) - _without_gram(minus)
     )
-    gxo = st.gram[:p_l, p_l:]
-    goo = st.gram[p_l:, p_l:]
-    if minus is not None:
-        gxo = gxo - minus.gram[:p_l, p_l:]
-        goo = goo - minus.gram[p_l:, p_l:]
-    gxo = np.ascontiguousarray(gxo).reshape(n_features, n_lags, n_lags)
-    goo = np.ascontiguousarray(goo)
     cxy = small.cross[:p_l, :-1]
     colsum = small.cross[:p_l, -1]
     mean = np.zeros(n_features)
@@ -122,6 +117,23 @@ def build_problem(
         xty = cxy_c - np.outer(col_c, my)
         x_shift = np.repeat(mean, n_lags)
         y_shift = my
+    b = backend
+    if isinstance(st.gram, LaggedCorrelations):  # an operator, never a dense matrix
+        gram = st.gram if minus is None else st.gram - minus.gram
+        op = LaggedOperator(gram, n_features, centering, mean, x_shift, small.n_rows)
+        return RidgeProblem(
+            xtx=op,
+            xty=np.ascontiguousarray(xty),
+            x_shift=x_shift,
+            y_shift=np.asarray(y_shift, dtype=np.float64),
+        )
+    gxo = st.gram[:p_l, p_l:]
+    goo = st.gram[p_l:, p_l:]
+    if minus is not None:
+        gxo = gxo - minus.gram[:p_l, p_l:]
+        goo = goo - minus.gram[p_l:, p_l:]
+    gxo = np.ascontiguousarray(gxo).reshape(n_features, n_lags, n_lags)
+    goo = np.ascontiguousarray(goo)
     from cogattn.encoders import _lags_numba
 
     # threads only pay on large matrices (a parallel region also wakes a pool
@@ -143,7 +155,6 @@ def build_problem(
         from scipy.linalg import blas
 
         blas.dger(-small.n_rows, x_shift, x_shift, a=xtx.T, overwrite_a=True)
-    b = backend
     return RidgeProblem(
         xtx=b.asarray(xtx, dtype=b.float64),
         xty=b.asarray(np.ascontiguousarray(xty), dtype=b.float64),
@@ -271,8 +282,10 @@ def solve_alphas(
         coef, ok = solve_alphas_cg(
             problem.xtx, problem.xty, np.asarray(alphas), precond, scale
         )
-        for i in np.flatnonzero(~ok):  # not converged: the direct solve decides
-            coef[i] = solve_exact(problem, np.full(coef.shape[2], alphas[i]), b)
+        if not ok.all():  # not converged: the direct solve decides
+            direct = _densified(problem)
+            for i in np.flatnonzero(~ok):
+                coef[i] = solve_exact(direct, np.full(coef.shape[2], alphas[i]), b)
         return coef
     if len(alphas) <= CHOLESKY_MAX_ALPHAS and n_coef >= CHOLESKY_MIN_COEF:
         coefs = _solve_each_alpha(problem, alphas, backend)
@@ -345,6 +358,8 @@ def solve_exact(
         sols, ok = solve_alphas_cg(problem.xtx, problem.xty, values, precond)
         done = {float(v): sols[k] for k, v in enumerate(values) if ok[k]}
     coef = b.zeros((n_coef, alpha.size), dtype=b.float64)
+    if len(done) < values.size:
+        problem = _densified(problem)
     for value in values:  # one solve per distinct penalty
         mask = b.asarray((alpha == value)[None, :].astype(np.float64), dtype=b.float64)
         if float(value) in done:
@@ -356,6 +371,15 @@ def solve_exact(
             sol = b.solve(system, problem.xty)
         coef = coef + mask * sol
     return coef
+
+
+def _densified(problem: RidgeProblem) -> RidgeProblem:
+    """``problem`` with a dense Gram matrix (formed here from an operator)."""
+    if not isinstance(problem.xtx, LaggedOperator):
+        return problem
+    return RidgeProblem(
+        problem.xtx.dense(), problem.xty, problem.x_shift, problem.y_shift
+    )
 
 
 def intercepts(problem: RidgeProblem, coef: object, backend: ModuleType) -> object:
@@ -419,7 +443,9 @@ def cv_scores_from_stats(
     p_l = n_features * n_lags
     # the whole Gram matrix of [x, 1]: its leading block is a strided view, which
     # BLAS would first copy; zero coefficients on the lagged ones skip the rest
-    gram = b.asarray(test.gram, dtype=b.float64)
+    gram = test.gram
+    if not isinstance(gram, LaggedCorrelations):
+        gram = b.asarray(gram, dtype=b.float64)
     cxy = b.asarray(test.cross[:p_l, :-1], dtype=b.float64)
     colsum = b.asarray(test.cross[:p_l, -1], dtype=b.float64)
     y_sum = b.asarray(test.y_sum, dtype=b.float64)
@@ -451,6 +477,9 @@ def _quadratic_forms(gram: Any, wide: Any, n_alphas: int, backend: ModuleType) -
     dominates for a large Gram matrix and a few outputs.
     """
     n_c = wide.shape[0]
+    if isinstance(gram, LaggedCorrelations):  # uncentred, by FFT over lags
+        op = LaggedOperator(gram, n_c // gram.n_lags, None)
+        return (op.matvec(wide) * wide).sum(0).reshape(n_alphas, -1)
     if gram.shape[0] > n_c:  # ``gram`` is the Gram matrix of the augmented input
         padded = backend.zeros((gram.shape[0], wide.shape[1]), dtype=wide.dtype)
         padded[:n_c] = wide

@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.validation import is_tensor
-from cogattn.encoders.lags import _lagged_cross_np, _lagged_gram_np, _row_range
+from cogattn.encoders._trf_structured import LaggedCorrelations, edge_rows
+from cogattn.encoders.lags import (
+    _correlations_symmetric,
+    _lagged_cross_np,
+    _lagged_gram_np,
+    _row_range,
+)
 
 __all__ = ["LaggedStats", "trial_stats"]
 
@@ -34,8 +40,9 @@ class LaggedStats:
 
     Attributes
     ----------
-    gram : ndarray of shape ((n_features + 1) * n_lags, (n_features + 1) * n_lags)
-        Lagged Gram matrix of ``[x, 1]`` over the kept rows.
+    gram : ndarray | LaggedCorrelations
+        Lagged Gram matrix of ``[x, 1]`` over the kept rows: dense, of shape
+        ``((n_features + 1) * n_lags,) * 2``, or factored.
     cross : ndarray of shape ((n_features + 1) * n_lags, n_outputs + 1)
         Lagged cross products of ``[x, 1]`` with ``[y, 1]`` over the kept rows.
     y_sum, y_sq : ndarray of shape (n_outputs,)
@@ -90,10 +97,14 @@ def _fresh_copy(value: Any) -> Any:
     """Return a copy of an array or tensor (floats are immutable)."""
     if is_tensor(value):
         return value.clone()
+    if isinstance(value, LaggedCorrelations):
+        return value.copy()
     return np.array(value) if isinstance(value, np.ndarray) else value
 
 
-def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
+def trial_stats(
+    x: Any, y: Any, lags: np.ndarray, edges: str, factored: bool = False
+) -> LaggedStats:
     """Sufficient statistics of one trial (inputs already validated, float64).
 
     Parameters
@@ -106,6 +117,10 @@ def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
         Sample lags.
     edges : {"zero", "drop"}
         Edge handling.
+    factored : bool
+        Keep the Gram matrix as correlations and edge rows
+        (:class:`cogattn.encoders._trf_structured.LaggedCorrelations`; numpy trials
+        and consecutive lags only).
 
     Returns
     -------
@@ -146,8 +161,14 @@ def trial_stats(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:
         x, lo - lags, hi - lags, x_total
     ).T.reshape(-1)
     cross[n_feat * n_lags :, -1] = hi - lo
+    if factored:
+        diffs = np.arange(1 - n_lags, n_lags)
+        key, rows = edge_rows(xa, lags, t0, t1)
+        gram: Any = LaggedCorrelations(_correlations_symmetric(xa, diffs), {key: rows})
+    else:
+        gram = _lagged_gram_np(xa, lags, edges)
     return LaggedStats(
-        gram=_lagged_gram_np(xa, lags, edges),
+        gram=gram,
         cross=cross,
         # a copy: sums accumulate in place, so no two fields may share memory
         y_sum=y_total.copy() if (t0, t1) == (0, n_times) else yr.sum(axis=0),

@@ -44,6 +44,7 @@ from cogattn.encoders._trf_solvers import (
     solve_exact,
 )
 from cogattn.encoders._trf_stats import LaggedStats, trial_stats
+from cogattn.encoders._trf_structured import as_matvec
 from cogattn.encoders.lags import (
     EDGE_MODES,
     lag_range,
@@ -304,24 +305,30 @@ class TRF(BaseEstimator):
         pairs = progress_bar(
             list(zip(x, y, strict=True)), desc="TRF", verbose=verbose, unit="trial"
         )
+        on_host = backend.name == "numpy"
+        bounds = [row_range(t.shape[0], lags, self.edges) for t in x]
+        n_rows = float(sum(t1 - t0 for t0, t1 in bounds))
+        # conjugate gradients, on Gram matrices kept as correlations and edge rows
+        iterative = (
+            on_host and alphas.size > 1 and use_iterative(n_feat, n_lags, n_out, n_rows)
+        )
         # overflow is reported below as one clear error, not as numpy warnings
         with np.errstate(over="ignore", invalid="ignore"):
-            stats = [trial_stats(a, b, lags, self.edges) for a, b in pairs]
+            stats = [
+                trial_stats(a, b, lags, self.edges, factored=iterative)
+                for a, b in pairs
+            ]
             total = LaggedStats.sum(stats)
         # finite data whose squares overflow: every later product would be inf/NaN
         # (the cross products are bounded by these two by Cauchy-Schwarz)
         forward = self.direction == "forward"
-        check_finite_sums(total.gram, "stimulus" if forward else "response")
+        sums = total.gram.corr if iterative else total.gram
+        check_finite_sums(sums, "stimulus" if forward else "response")
         check_finite_sums(total.y_sq, "response" if forward else "stimulus")
-        on_host = backend.name == "numpy"
         self.cv_scores_ = None
         prob_all = build_problem(total, n_feat, n_lags, centering, backend)
         precond = None
-        if (
-            on_host
-            and alphas.size > 1
-            and use_iterative(n_feat, n_lags, n_out, total.n_rows)
-        ):
+        if iterative:
             precond = circulant_preconditioner(prob_all.xtx, n_feat, n_lags)
         if alphas.size > 1:
             folds = trial_folds(len(stats), self.cv)
@@ -376,8 +383,7 @@ class TRF(BaseEstimator):
         self.n_outputs_ = n_out
         self.patterns_ = None
         if self.direction == "backward" and on_host:
-            xtx = backend.to_numpy(prob.xtx)
-            cov_w = xtx @ coef_np
+            cov_w = as_matvec(prob.xtx)(coef_np)
             pat = np.linalg.solve((coef_np.T @ cov_w).T, cov_w.T).T
             self.patterns_ = pat.reshape(n_feat, n_lags, n_out).transpose(2, 0, 1)
         elif self.direction == "backward":
