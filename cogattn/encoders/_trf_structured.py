@@ -133,8 +133,8 @@ def edge_rows(
     src = times[:, None] - lags[None, :]  # (n_rows, n_lags)
     inside = (src >= 0) & (src < n_times)
     vals = xa[np.clip(src, 0, n_times - 1)] * inside[:, :, None]  # (rows, lags, q)
-    rows = np.ascontiguousarray(vals.transpose(0, 2, 1)).reshape(times.size, -1)
-    return next(_TRIAL_KEYS), rows
+    rows = np.ascontiguousarray(vals.transpose(0, 2, 1))
+    return next(_TRIAL_KEYS), rows.reshape(times.size, xa.shape[1] * lags.size)
 
 
 def first_circulant_column(corr: np.ndarray, shift: np.ndarray) -> np.ndarray:

@@ -8,6 +8,8 @@ from types import FunctionType, ModuleType
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cogattn import BackendError
 from cogattn._core import backend as B
@@ -44,6 +46,7 @@ def _cases(rng: np.random.Generator):
     b = rng.standard_normal((4, 3))
     return [
         ("matmul", lambda m, x, y: m.matmul(x, y), (a.T, b)),
+        ("gemm", lambda m, x, y: m.gemm(x, y), (a.T, b)),
         ("transpose", lambda m, x: m.transpose(x), (a,)),
         ("einsum", lambda m, x, y: m.einsum("ij,ik->jk", x, y), (a, b)),
         ("eigvals", lambda m, x: m.eigh(x)[0], (s,)),
@@ -153,3 +156,41 @@ def test_infer_backend_and_check_arrays() -> None:
     assert x.dtype == torch.float32 and y.dtype == torch.float32
     (back,) = B.check_arrays("numpy", torch.arange(3.0))
     assert isinstance(back, np.ndarray)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    m=st.integers(1, 40),
+    k=st.integers(1, 40),
+    n=st.integers(1, 40),
+    layout_a=st.sampled_from(["C", "F", "strided"]),
+    layout_b=st.sampled_from(["C", "F", "strided"]),
+    dtype=st.sampled_from([np.float64, np.float32]),
+    seed=st.integers(0, 2**16),
+)
+def test_numpy_gemm_equals_matmul_for_every_layout(
+    m, k, n, layout_a, layout_b, dtype, seed
+) -> None:
+    # reference: numpy.matmul; gemm calls scipy's BLAS with transposition flags
+    rng = np.random.default_rng(seed)
+
+    def make(rows, cols, layout):
+        base = rng.standard_normal((rows, 2 * cols)).astype(dtype)
+        if layout == "strided":
+            return base[:, ::2]
+        return np.asarray(base[:, :cols], order=layout)
+
+    a, b = make(m, k, layout_a), make(k, n, layout_b)
+    got = _numpy.gemm(a, b)
+    assert got.dtype == dtype and got.shape == (m, n)
+    assert got.flags.c_contiguous
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, a @ b, rtol=tol, atol=tol * k)
+
+
+def test_numpy_gemm_falls_back_to_matmul() -> None:
+    a = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(_numpy.gemm(a, np.arange(3.0)), a @ np.arange(3.0))
+    c = (a + 1j)[None]
+    ct = c.transpose(0, 2, 1)
+    np.testing.assert_array_equal(_numpy.gemm(c, ct), c @ ct)
