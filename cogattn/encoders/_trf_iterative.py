@@ -24,7 +24,9 @@ Toeplitz Solvers*, SIAM (2007), ch. 5 (block Toeplitz systems).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -258,7 +260,9 @@ def solve_alphas_cg(
                 active &= ~np.repeat(drop, n_out)
                 if not active.any():
                     break
-        ap = matvec(p)
+        # converged columns stay put: only the others cost a product
+        cols = np.flatnonzero(active)
+        ap = _on_columns(matvec, p, cols)
         ap += shifts * p
         pap = np.einsum("ij,ij->j", p, ap)
         bad = active & ~(pap > 0)
@@ -269,7 +273,8 @@ def solve_alphas_cg(
         r -= step * ap
         res = np.linalg.norm(r, axis=0) / target
         active &= res > 1.0
-        z = precond.apply(r, scale, shifts)
+        cols = np.flatnonzero(active)
+        z = _on_columns(functools.partial(precond.apply, scale=scale), r, cols, shifts)
         rz_new = np.einsum("ij,ij->j", r, z)
         beta = np.where(active, rz_new / np.where(rz != 0, rz, 1.0), 0.0)
         p = z + beta * p
@@ -279,6 +284,22 @@ def solve_alphas_cg(
     ok = definite & (np.linalg.norm(true_res, axis=0) <= 10.0 * target)
     coef = x.reshape(n_coef, n_a, n_out).transpose(1, 0, 2)
     return np.ascontiguousarray(coef), ok.reshape(n_a, n_out).all(axis=1) & ~given_up
+
+
+def _on_columns(
+    func: Any, m: np.ndarray, cols: np.ndarray, shifts: np.ndarray | None = None
+) -> np.ndarray:
+    """``func`` applied to the columns ``cols`` of ``m``; zeros elsewhere.
+
+    With ``shifts``, ``func`` also gets the shifts of those columns.
+    """
+    if cols.size == m.shape[1]:
+        return func(m) if shifts is None else func(m, shifts=shifts)
+    out = np.zeros_like(m)
+    if cols.size:
+        sub = m[:, cols]
+        out[:, cols] = func(sub) if shifts is None else func(sub, shifts=shifts[cols])
+    return out
 
 
 def _hopeless(

@@ -50,13 +50,15 @@ class LaggedCorrelations:
     corr : ndarray of shape (2 * n_lags - 1, q, q)
         ``corr[d + n_lags - 1, i, j] = sum_s x[s, i] x[s + d, j]`` summed over the
         trials (``q = n_features + 1``: the last input is the constant).
-    edges : dict of int to ndarray of shape (n_edge_rows, q * n_lags)
-        Every trial's edge rows (lagged design rows the kept rows leave out),
-        feature-major like the design.
+    edges : dict of int to (ndarray, ndarray)
+        Every trial's edge rows (:func:`edge_rows`): the head rows on the first
+        ``w_head`` lags, shape ``(n_head, q * w_head)``, and the tail rows on the
+        last ``w_tail`` lags, shape ``(n_tail, q * w_tail)``; the other lags of
+        those rows are zero. The widths are the same for every trial.
     """
 
     corr: np.ndarray
-    edges: dict[int, np.ndarray]
+    edges: dict[int, tuple[np.ndarray, np.ndarray]]
 
     @property
     def n_lags(self) -> int:
@@ -79,12 +81,12 @@ class LaggedCorrelations:
         kept = {k: v for k, v in self.edges.items() if k not in other.edges}
         return LaggedCorrelations(self.corr - other.corr, kept)
 
-    def edge_matrix(self) -> np.ndarray:
-        """All edge rows stacked, shape ``(n_rows, q * n_lags)``."""
-        q = self.corr.shape[1]
+    def edge_blocks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Head rows and tail rows of all trials, each stacked over trials."""
         if not self.edges:
-            return np.zeros((0, q * self.n_lags))
-        return np.concatenate(list(self.edges.values()), axis=0)
+            return np.zeros((0, 0)), np.zeros((0, 0))
+        heads, tails = zip(*self.edges.values(), strict=True)
+        return np.concatenate(heads, axis=0), np.concatenate(tails, axis=0)
 
     def dense(self) -> np.ndarray:
         """Form the Gram matrix ``T(corr) - E.T @ E``, ``(q n_lags, q n_lags)``."""
@@ -93,19 +95,35 @@ class LaggedCorrelations:
         lag = np.arange(n_l)
         # block (i, j) at lags (a, b) reads corr[a - b + n_l - 1, i, j]
         blocks = self.corr[lag[:, None] - lag[None, :] + n_l - 1]  # (a, b, i, j)
-        gram = np.ascontiguousarray(blocks.transpose(2, 0, 3, 1)).reshape(
-            q * n_l, q * n_l
-        )
-        e = self.edge_matrix()
-        if e.shape[0]:
-            gram -= gemm(np.ascontiguousarray(e.T), e)
+        gram = np.ascontiguousarray(blocks.transpose(2, 0, 3, 1))  # (i, a, j, b)
+        for rows, window in zip(self.edge_blocks(), _windows(self), strict=True):
+            if rows.shape[0]:
+                w = window.stop - window.start
+                prod = gemm(np.ascontiguousarray(rows.T), rows).reshape(q, w, q, w)
+                gram[:, window, :, window] -= prod
+        gram = gram.reshape(q * n_l, q * n_l)
         return 0.5 * (gram + gram.T)
+
+
+def _windows(gram: LaggedCorrelations) -> tuple[slice, slice]:
+    """Lags covered by the head rows and by the tail rows."""
+    q, n_l = gram.corr.shape[1], gram.n_lags
+    if not gram.edges:
+        return slice(0, 0), slice(n_l, n_l)
+    head, tail = next(iter(gram.edges.values()))
+    return slice(0, head.shape[1] // q), slice(n_l - tail.shape[1] // q, n_l)
 
 
 def edge_rows(
     xa: np.ndarray, lags: np.ndarray, t0: int, t1: int
-) -> tuple[int, np.ndarray]:
+) -> tuple[int, tuple[np.ndarray, np.ndarray]]:
     """Edge rows of one trial and a fresh key for them.
+
+    The edge rows are the rows ``t`` in ``[lags[0], n_times + lags[-1])`` (those
+    that some lag reaches) outside the kept rows ``[t0, t1)``; row ``t`` holds
+    ``xa[t - lags[a], i]`` at column ``(i, a)``, zero outside the trial. A head row
+    (``t < t0``) is zero beyond lag ``t0 - lags[0]`` and a tail row (``t >= t1``)
+    before lag ``t1 - n_times + 1 - lags[0]``, so each part keeps only its lags.
 
     Parameters
     ----------
@@ -120,21 +138,29 @@ def edge_rows(
     -------
     key : int
         Unique key of the trial's rows.
-    rows : ndarray of shape (n_edge_rows, q * n_lags)
-        ``rows[r, i * n_lags + a] = xa[t_r - lags[a], i]`` (zero outside the trial)
-        for the rows ``t_r`` in ``[lags[0], n_times + lags[-1])`` outside
-        ``[t0, t1)``.
+    rows : (ndarray, ndarray)
+        Head rows on lags ``[0, w_head)``, shape ``(n_head, q * w_head)``, and tail
+        rows on lags ``[n_lags - w_tail, n_lags)``, shape ``(n_tail, q * w_tail)``;
+        feature-major like the design.
     """
     n_times = xa.shape[0]
+    n_l = lags.size
     lo, hi = int(lags[0]), n_times + int(lags[-1])
-    times = np.concatenate(
-        [np.arange(lo, min(t0, hi)), np.arange(max(t1, lo), hi)]
-    ).astype(np.int64)
+    w_head = int(np.clip(t0 - lo, 0, n_l))
+    w_tail = n_l - int(np.clip(t1 - n_times + 1 - lo, 0, n_l))
+    head = _rows(xa, np.arange(lo, min(t0, hi)), lags[:w_head])
+    tail = _rows(xa, np.arange(max(t1, lo), hi), lags[n_l - w_tail :])
+    return next(_TRIAL_KEYS), (head, tail)
+
+
+def _rows(xa: np.ndarray, times: np.ndarray, lags: np.ndarray) -> np.ndarray:
+    """Lagged design rows ``times`` on ``lags``: ``(n_rows, q * n_lags)``."""
+    n_times, q = xa.shape
     src = times[:, None] - lags[None, :]  # (n_rows, n_lags)
     inside = (src >= 0) & (src < n_times)
     vals = xa[np.clip(src, 0, n_times - 1)] * inside[:, :, None]  # (rows, lags, q)
     rows = np.ascontiguousarray(vals.transpose(0, 2, 1))
-    return next(_TRIAL_KEYS), rows.reshape(times.size, xa.shape[1] * lags.size)
+    return rows.reshape(times.size, q * lags.size)
 
 
 def first_circulant_column(corr: np.ndarray, shift: np.ndarray) -> np.ndarray:
@@ -202,9 +228,12 @@ class LaggedOperator:
         self.n_rows = n_rows
         n_coef = n_features * self.n_lags
         self.shape = (n_coef, n_coef)
-        self.size = fft.next_fast_len(3 * self.n_lags - 2, real=True)
+        # the convolution of 2 n_lags - 1 differences with n_lags coefficients
+        # wraps around a period of 2 n_lags - 1 or more only into the outputs
+        # outside [n_lags - 1, 2 n_lags - 1), which are dropped (overlap-save)
+        self.size = fft.next_fast_len(2 * self.n_lags - 1, real=True)
         self._spec = fft.rfft(gram.corr, n=self.size, axis=0)  # (n_freqs, q, q)
-        self._edges = gram.edge_matrix()
+        self._edges = list(zip(gram.edge_blocks(), _windows(gram), strict=True))
 
     def _augment(self, w: np.ndarray) -> np.ndarray:
         """Coefficients ``(p, n_lags, k)`` on ``[x, 1]``: ``(p + 1, n_lags, k)``."""
@@ -221,11 +250,12 @@ class LaggedOperator:
         spec = fft.rfft(u, n=self.size, axis=1).transpose(1, 0, 2)  # (F, q, k)
         full = fft.irfft(np.matmul(self._spec, spec), n=self.size, axis=0)
         out = np.ascontiguousarray(full[n_l - 1 : 2 * n_l - 1].transpose(1, 0, 2))
-        if self._edges.shape[0]:
-            flat = u.reshape(-1, k)
-            # numpy's BLAS, like the batched product above: alternating with
-            # scipy's pool would leave one pool spinning while the other works
-            out.reshape(-1, k)[:] -= self._edges.T @ (self._edges @ flat)
+        for rows, window in self._edges:
+            if rows.shape[0]:
+                part = u[:, window].reshape(-1, k)
+                # numpy's BLAS, like the batched product above: alternating with
+                # scipy's pool would leave one pool spinning while the other works
+                out[:, window] -= (rows.T @ (rows @ part)).reshape(u.shape[0], -1, k)
         z = out[:p]
         if self.centering == "signal":
             z = z - self.mean[:, None, None] * out[p][None]

@@ -93,7 +93,7 @@ def gemm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     whose workers busy-wait after a call. A numpy product between scipy
     factorisations leaves those workers spinning on the cores the next
     factorisation needs: on two cores, seven Cholesky factorisations of 1,040²
-    and one product took 2.2x as long as the same work on one library. Use this in
+    and one product took about twice as long as on one library. Use this in
     loops that also call :mod:`scipy.linalg`. Other dtypes and shapes use
     :func:`numpy.matmul`. The result is C-ordered.
     """
