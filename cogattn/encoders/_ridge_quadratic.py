@@ -118,8 +118,7 @@ def _test_root(A: Any, xp: ModuleType) -> tuple[Any, bool]:
     ``R`` has the fewest rows possible.
 
     With more test samples than columns the numpy backend uses the triangle of a
-    QR decomposition (half the work of a full square factor in the products of
-    :func:`_quadratic_terms`); other backends use the symmetric square root.
+    QR decomposition; other backends use the symmetric square root.
     """
     n_f, q = A.shape
     if n_f <= q:
@@ -157,22 +156,21 @@ def _quadratic_terms(
     """``Q[j, t] = ||R diag(dmat_t[:, j]) B[:, t]||^2`` for every alpha ``j``.
 
     The diagonal scaling goes into ``R`` (q x q per alpha) rather than into ``B``
-    (q x n_batch). An upper-triangular ``R`` (numpy) uses BLAS ``trmm``: half the
-    multiplications of a general product. Otherwise several alphas share one
-    batched product of at most ``_MAX_ELEMENTS`` outputs.
+    (q x n_batch). An upper-triangular ``R`` (numpy) takes one numpy product per
+    alpha. BLAS ``trmm`` would do half the multiplications, but it lives in scipy's
+    BLAS, and alternating two BLAS libraries leaves one library's threads spinning
+    on the cores the other needs (see the numpy backend's ``gemm``): on the
+    collinear ridge benchmark the whole fit took 2.2 s with ``trmm`` against
+    1.25 s without. Otherwise several alphas share one batched product of at most
+    ``_MAX_ELEMENTS`` outputs.
     """
     n_alphas = dmat_t.shape[1]
     n_batch = B.shape[1]
     if triangular:
-        from scipy.linalg import get_blas_funcs
-
-        trmm = get_blas_funcs("trmm", (R, B))
-        Bt = B.T  # Fortran-ordered view: BLAS reads it without a copy
         out = np.empty((n_alphas, n_batch))
         for j in range(n_alphas):  # a handful of alphas, each one BLAS call
-            Ra = R * dmat_t[:, j][None, :]
-            z = trmm(1.0, Ra.T, Bt, side=1, lower=1)  # (R_j B)^T, Fortran order
-            out[j] = column_sumsq(z.T, xp)
+            z = np.matmul(R * dmat_t[:, j][None, :], B)
+            out[j] = column_sumsq(z, xp)
         return out
     r = R.shape[0]
     chunk = max(1, _MAX_ELEMENTS // max(r * n_batch, 1))
