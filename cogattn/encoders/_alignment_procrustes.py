@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import linalg
+from numpy import linalg  # numpy's LAPACK: the same BLAS as the products around it
 
 from cogattn._core.errors import ValidationError
 from cogattn._core.validation import check_int

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import linalg
+from numpy import linalg  # numpy's LAPACK: the same BLAS as the products around it
 
 from cogattn._core.errors import ValidationError
 from cogattn._core.seeding import check_random_state
