@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.validation import is_tensor
-from cogattn.encoders._trf_structured import LaggedCorrelations, edge_rows
+from cogattn.encoders._trf_structured import LaggedCorrelations, edge_segments
 from cogattn.encoders.lags import (
     _correlations_symmetric,
     _lagged_cross_np,
@@ -163,8 +163,10 @@ def trial_stats(
     cross[n_feat * n_lags :, -1] = hi - lo
     if factored:
         diffs = np.arange(1 - n_lags, n_lags)
-        key, rows = edge_rows(xa, lags, t0, t1)
-        gram: Any = LaggedCorrelations(_correlations_symmetric(xa, diffs), {key: rows})
+        key, segments = edge_segments(xa, lags, t0, t1)
+        gram: Any = LaggedCorrelations(
+            _correlations_symmetric(xa, diffs), {key: segments}
+        )
     else:
         gram = _lagged_gram_np(xa, lags, edges)
     return LaggedStats(

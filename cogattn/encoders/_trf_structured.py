@@ -1,4 +1,4 @@
-"""Lagged Gram matrices kept as correlations and edge rows, applied by FFT.
+"""Lagged Gram matrices kept as correlations and edge samples, applied by FFT.
 
 Over all the rows where some lag of a trial reaches inside it, the lagged Gram
 matrix of ``[x, 1]`` is exactly block Toeplitz: block ``(i, j)`` at lags ``(a, b)``
@@ -8,16 +8,20 @@ are the *edge rows* ``E``. So
 
     G = T(corr) - E.T @ E,
 
-with ``corr`` of size ``(2 n_lags - 1) x q x q`` for ``q`` augmented inputs. A product
-``G @ v`` is then a block convolution over lags (one FFT of ``v``, one small complex
-product per frequency) plus two thin products with the edge rows: a few
-milliseconds where a dense ``(q n_lags)^2`` Gram matrix is 138 MB to read (64 inputs,
-65 lags). Centering is a change of variables on the lagged ones (``"signal"``) or a
-rank-one term (``"columns"``), so it never needs the dense matrix either.
+with ``corr`` of size ``(2 n_lags - 1) x q x q`` for ``q`` augmented inputs. An edge
+row at the head of a trial reads only its first samples, and one at the tail only
+its last ones, so ``E @ u`` is the convolution of those few samples with ``u`` and
+``E.T @ z`` their correlation with ``z``. A product ``G @ v`` is then computed in
+the frequency domain over lags: one FFT of ``v``, one small complex product per
+frequency for the Toeplitz part and two for the edges (with one FFT pair over the
+edge rows), and one inverse FFT. That is about a millisecond where a dense
+``(q n_lags)^2`` Gram matrix is 138 MB to read (64 inputs, 65 lags). Centering is a
+change of variables on the lagged ones (``"signal"``) or a rank-one term
+(``"columns"``), so it never needs the dense matrix either.
 
-Statistics add over trials: correlations add, edge rows are kept per trial (keyed by
-a unique number), so a fold's training set is still ``total - held out``. The dense
-matrix is formed only when a penalty must be solved directly.
+Statistics add over trials: correlations add, edge samples are kept per trial (keyed
+by a unique number), so a fold's training set is still ``total - held out``. The
+dense matrix is formed only when a penalty must be solved directly.
 """
 
 from __future__ import annotations
@@ -32,13 +36,43 @@ from scipy import fft
 from cogattn._core.backend._numpy import gemm
 
 __all__ = [
+    "EdgeSegment",
     "LaggedCorrelations",
     "LaggedOperator",
-    "edge_rows",
+    "edge_segments",
     "first_circulant_column",
 ]
 
 _TRIAL_KEYS = itertools.count()
+
+
+@dataclass(frozen=True)
+class EdgeSegment:
+    """The samples behind a run of edge rows, and where those rows sit.
+
+    Row ``m`` (``first <= m < stop``) of the run holds ``samples[m - a, i]`` at
+    column ``(i, a)``, zero where ``m - a`` falls outside ``[0, len(samples))``:
+    row ``m`` is the convolution of ``samples`` with the lagged coefficients.
+
+    Attributes
+    ----------
+    samples : ndarray of shape (n_samples, q)
+        The trial's first samples (head) or last samples (tail) of ``[x, 1]``.
+    first, stop : int
+        The rows, as positions in that convolution.
+    """
+
+    samples: np.ndarray
+    first: int
+    stop: int
+
+    def rows(self, n_lags: int) -> np.ndarray:
+        """Form the rows as a dense matrix, ``(stop - first, q * n_lags)``."""
+        return _rows(self.samples, np.arange(self.first, self.stop), np.arange(n_lags))
+
+    def fft_size(self, n_lags: int) -> int:
+        """Shortest period whose circular convolution and correlation are exact."""
+        return max(self.stop, self.samples.shape[0] + n_lags - 1 - self.first)
 
 
 @dataclass
@@ -50,15 +84,12 @@ class LaggedCorrelations:
     corr : ndarray of shape (2 * n_lags - 1, q, q)
         ``corr[d + n_lags - 1, i, j] = sum_s x[s, i] x[s + d, j]`` summed over the
         trials (``q = n_features + 1``: the last input is the constant).
-    edges : dict of int to (ndarray, ndarray)
-        Every trial's edge rows (:func:`edge_rows`): the head rows on the first
-        ``w_head`` lags, shape ``(n_head, q * w_head)``, and the tail rows on the
-        last ``w_tail`` lags, shape ``(n_tail, q * w_tail)``; the other lags of
-        those rows are zero. The widths are the same for every trial.
+    edges : dict of int to tuple of EdgeSegment
+        Every trial's edge rows (:func:`edge_segments`), head and tail.
     """
 
     corr: np.ndarray
-    edges: dict[int, tuple[np.ndarray, np.ndarray]]
+    edges: dict[int, tuple[EdgeSegment, ...]]
 
     @property
     def n_lags(self) -> int:
@@ -81,12 +112,11 @@ class LaggedCorrelations:
         kept = {k: v for k, v in self.edges.items() if k not in other.edges}
         return LaggedCorrelations(self.corr - other.corr, kept)
 
-    def edge_blocks(self) -> tuple[np.ndarray, np.ndarray]:
-        """Head rows and tail rows of all trials, each stacked over trials."""
-        if not self.edges:
-            return np.zeros((0, 0)), np.zeros((0, 0))
-        heads, tails = zip(*self.edges.values(), strict=True)
-        return np.concatenate(heads, axis=0), np.concatenate(tails, axis=0)
+    def segments(self) -> list[EdgeSegment]:
+        """Every trial's edge segments that hold rows."""
+        return [
+            seg for segs in self.edges.values() for seg in segs if seg.stop > seg.first
+        ]
 
     def dense(self) -> np.ndarray:
         """Form the Gram matrix ``T(corr) - E.T @ E``, ``(q n_lags, q n_lags)``."""
@@ -95,35 +125,25 @@ class LaggedCorrelations:
         lag = np.arange(n_l)
         # block (i, j) at lags (a, b) reads corr[a - b + n_l - 1, i, j]
         blocks = self.corr[lag[:, None] - lag[None, :] + n_l - 1]  # (a, b, i, j)
-        gram = np.ascontiguousarray(blocks.transpose(2, 0, 3, 1))  # (i, a, j, b)
-        for rows, window in zip(self.edge_blocks(), _windows(self), strict=True):
-            if rows.shape[0]:
-                w = window.stop - window.start
-                prod = gemm(np.ascontiguousarray(rows.T), rows).reshape(q, w, q, w)
-                gram[:, window, :, window] -= prod
+        gram = np.ascontiguousarray(blocks.transpose(2, 0, 3, 1))
         gram = gram.reshape(q * n_l, q * n_l)
+        segs = self.segments()
+        if segs:
+            rows = np.concatenate([seg.rows(n_l) for seg in segs], axis=0)
+            gram -= gemm(np.ascontiguousarray(rows.T), rows)
         return 0.5 * (gram + gram.T)
 
 
-def _windows(gram: LaggedCorrelations) -> tuple[slice, slice]:
-    """Lags covered by the head rows and by the tail rows."""
-    q, n_l = gram.corr.shape[1], gram.n_lags
-    if not gram.edges:
-        return slice(0, 0), slice(n_l, n_l)
-    head, tail = next(iter(gram.edges.values()))
-    return slice(0, head.shape[1] // q), slice(n_l - tail.shape[1] // q, n_l)
-
-
-def edge_rows(
+def edge_segments(
     xa: np.ndarray, lags: np.ndarray, t0: int, t1: int
-) -> tuple[int, tuple[np.ndarray, np.ndarray]]:
-    """Edge rows of one trial and a fresh key for them.
+) -> tuple[int, tuple[EdgeSegment, EdgeSegment]]:
+    """Edge rows of one trial, as the samples they read, and a fresh key for them.
 
     The edge rows are the rows ``t`` in ``[lags[0], n_times + lags[-1])`` (those
     that some lag reaches) outside the kept rows ``[t0, t1)``; row ``t`` holds
     ``xa[t - lags[a], i]`` at column ``(i, a)``, zero outside the trial. A head row
-    (``t < t0``) is zero beyond lag ``t0 - lags[0]`` and a tail row (``t >= t1``)
-    before lag ``t1 - n_times + 1 - lags[0]``, so each part keeps only its lags.
+    (``t < t0``) reads samples before ``t0 - lags[0]`` only, a tail row (``t >=
+    t1``) samples from ``t1 - lags[-1]`` on.
 
     Parameters
     ----------
@@ -138,18 +158,22 @@ def edge_rows(
     -------
     key : int
         Unique key of the trial's rows.
-    rows : (ndarray, ndarray)
-        Head rows on lags ``[0, w_head)``, shape ``(n_head, q * w_head)``, and tail
-        rows on lags ``[n_lags - w_tail, n_lags)``, shape ``(n_tail, q * w_tail)``;
-        feature-major like the design.
+    segments : (EdgeSegment, EdgeSegment)
+        Head and tail rows.
     """
     n_times = xa.shape[0]
-    n_l = lags.size
     lo, hi = int(lags[0]), n_times + int(lags[-1])
-    w_head = int(np.clip(t0 - lo, 0, n_l))
-    w_tail = n_l - int(np.clip(t1 - n_times + 1 - lo, 0, n_l))
-    head = _rows(xa, np.arange(lo, min(t0, hi)), lags[:w_head])
-    tail = _rows(xa, np.arange(max(t1, lo), hi), lags[n_l - w_tail :])
+    head_stop = min(t0, hi)  # head rows [lo, head_stop)
+    tail_start = max(t1, lo)  # tail rows [tail_start, hi)
+    n_head = int(np.clip(head_stop - lo, 0, n_times))
+    start = int(np.clip(tail_start - int(lags[-1]), 0, n_times))
+    # row t reads sample t - lags[a] = s0 + m - a with m = t - lags[0] - s0
+    head = EdgeSegment(xa[:n_head].copy(), 0, max(head_stop - lo, 0))
+    tail = EdgeSegment(
+        xa[start:].copy(), tail_start - lo - start, max(hi - lo - start, 0)
+    )
+    if tail.stop <= tail.first:
+        tail = EdgeSegment(xa[:0].copy(), 0, 0)
     return next(_TRIAL_KEYS), (head, tail)
 
 
@@ -158,7 +182,7 @@ def _rows(xa: np.ndarray, times: np.ndarray, lags: np.ndarray) -> np.ndarray:
     n_times, q = xa.shape
     src = times[:, None] - lags[None, :]  # (n_rows, n_lags)
     inside = (src >= 0) & (src < n_times)
-    vals = xa[np.clip(src, 0, n_times - 1)] * inside[:, :, None]  # (rows, lags, q)
+    vals = xa[np.clip(src, 0, max(n_times - 1, 0))] * inside[:, :, None]
     rows = np.ascontiguousarray(vals.transpose(0, 2, 1))
     return rows.reshape(times.size, q * lags.size)
 
@@ -228,12 +252,31 @@ class LaggedOperator:
         self.n_rows = n_rows
         n_coef = n_features * self.n_lags
         self.shape = (n_coef, n_coef)
+        n_l = self.n_lags
+        segs = gram.segments()
         # the convolution of 2 n_lags - 1 differences with n_lags coefficients
         # wraps around a period of 2 n_lags - 1 or more only into the outputs
         # outside [n_lags - 1, 2 n_lags - 1), which are dropped (overlap-save)
-        self.size = fft.next_fast_len(2 * self.n_lags - 1, real=True)
+        need = max([2 * n_l - 1] + [seg.fft_size(n_l) for seg in segs])
+        self.size = fft.next_fast_len(need, real=True)
         self._spec = fft.rfft(gram.corr, n=self.size, axis=0)  # (n_freqs, q, q)
-        self._edges = list(zip(gram.edge_blocks(), _windows(gram), strict=True))
+        self._edge_spec = None
+        if segs:
+            q = gram.corr.shape[1]
+            samples = np.zeros((self.size, len(segs), q))
+            keep = np.zeros((self.size, len(segs), 1))
+            for c, seg in enumerate(segs):
+                samples[: seg.samples.shape[0], c] = seg.samples
+                keep[seg.first : seg.stop, c] = 1.0
+            self._edge_spec = fft.rfft(samples, axis=0)  # (F, n_segments, q)
+            self._edge_spec_h = np.ascontiguousarray(
+                self._edge_spec.conj().transpose(0, 2, 1)
+            )
+            self._keep = keep
+            # the edge correlation lands on lags [0, n_lags): shift it to the
+            # Toeplitz outputs [n_lags - 1, 2 n_lags - 1)
+            freqs = np.arange(self.size // 2 + 1)
+            self._shift = np.exp(-2j * np.pi * freqs * (n_l - 1) / self.size)
 
     def _augment(self, w: np.ndarray) -> np.ndarray:
         """Coefficients ``(p, n_lags, k)`` on ``[x, 1]``: ``(p + 1, n_lags, k)``."""
@@ -248,14 +291,16 @@ class LaggedOperator:
         k = v.shape[1]
         u = self._augment(v.reshape(p, n_l, k))  # (q, n_l, k)
         spec = fft.rfft(u, n=self.size, axis=1).transpose(1, 0, 2)  # (F, q, k)
-        full = fft.irfft(np.matmul(self._spec, spec), n=self.size, axis=0)
-        out = np.ascontiguousarray(full[n_l - 1 : 2 * n_l - 1].transpose(1, 0, 2))
-        for rows, window in self._edges:
-            if rows.shape[0]:
-                part = u[:, window].reshape(-1, k)
-                # numpy's BLAS, like the batched product above: alternating with
-                # scipy's pool would leave one pool spinning while the other works
-                out[:, window] -= (rows.T @ (rows @ part)).reshape(u.shape[0], -1, k)
+        prod = np.matmul(self._spec, spec)
+        if self._edge_spec is not None:
+            # E u: each segment convolved with u, kept on its edge rows
+            rows = fft.irfft(np.matmul(self._edge_spec, spec), n=self.size, axis=0)
+            rows *= self._keep
+            # E.T (E u): the segments correlated with those rows
+            back = np.matmul(self._edge_spec_h, fft.rfft(rows, axis=0))
+            prod -= self._shift[:, None, None] * back
+        full = fft.irfft(prod, n=self.size, axis=0)
+        out = full[n_l - 1 : 2 * n_l - 1].transpose(1, 0, 2)  # (q, n_l, k)
         z = out[:p]
         if self.centering == "signal":
             z = z - self.mean[:, None, None] * out[p][None]
