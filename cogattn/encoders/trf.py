@@ -309,9 +309,7 @@ class TRF(BaseEstimator):
         bounds = [row_range(t.shape[0], lags, self.edges) for t in x]
         n_rows = float(sum(t1 - t0 for t0, t1 in bounds))
         # conjugate gradients, on Gram matrices kept as correlations and edge rows
-        iterative = (
-            on_host and alphas.size > 1 and use_iterative(n_feat, n_lags, n_out, n_rows)
-        )
+        iterative = on_host and use_iterative(n_feat, n_lags, n_out, n_rows)
         # overflow is reported below as one clear error, not as numpy warnings
         with np.errstate(over="ignore", invalid="ignore"):
             stats = [

@@ -189,7 +189,25 @@ def test_backward_trf_iterative_equals_direct(
     )
 
 
-def test_iterative_path_converges_on_a_long_recording() -> None:
+@pytest.mark.parametrize("alpha", [1e2, 1e5])
+def test_backward_single_alpha_iterative_equals_direct(monkeypatch, alpha) -> None:
+    # one penalty, no cross-validation: the refit alone goes through the operator
+    stim, eeg = _backward_data(n_ch=32, n_trials=3, n_times=3000, seed=8)
+    kw = dict(tmin=-0.1, tmax=0.4, sfreq=128.0, alpha=alpha, direction="backward")
+    fast = TRF(**kw).fit(stim, eeg)
+    monkeypatch.setattr(trf_module, "use_iterative", lambda *a: False)
+    slow = TRF(**kw).fit(stim, eeg)
+    np.testing.assert_allclose(
+        fast.coef_, slow.coef_, rtol=0, atol=1e-8 * np.abs(slow.coef_).max()
+    )
+    np.testing.assert_allclose(fast.intercept_, slow.intercept_, rtol=1e-8)
+    np.testing.assert_allclose(
+        fast.patterns_, slow.patterns_, rtol=0, atol=1e-7 * np.abs(slow.patterns_).max()
+    )
+
+
+@pytest.mark.parametrize("factored", [False, True])
+def test_iterative_path_converges_on_a_long_recording(factored) -> None:
     """The fast path is taken (no fallback) when data far outnumber coefficients.
 
     Without slow drifts: a random-walk component (a ``1/f^2`` spectrum) makes the
@@ -201,7 +219,10 @@ def test_iterative_path_converges_on_a_long_recording() -> None:
 
     stim, eeg = _backward_data(n_ch=32, n_trials=4, n_times=6000, seed=5, drift=0.0)
     lags = TRF(-0.1, 0.4, 128.0, direction="backward")._lags()
-    stats = [trial_stats(e, s, lags, "zero") for e, s in zip(eeg, stim, strict=True)]
+    stats = [
+        trial_stats(e, s, lags, "zero", factored=factored)
+        for e, s in zip(eeg, stim, strict=True)
+    ]
     total = LaggedStats.sum(stats)
     backend = _numpy_backend()
     everything = build_problem(total, 32, lags.size, "signal", backend)
