@@ -319,11 +319,12 @@ class LaggedOperator:
         mean = self.mean if self.centering == "signal" else np.zeros(p)
         gxo = np.ascontiguousarray(full[:p_l, p_l:]).reshape(p, n_l, n_l)
         goo = np.ascontiguousarray(full[p_l:, p_l:])
-        i, j = np.triu_indices(p)
-        pairs = np.ascontiguousarray(np.stack([i, j], axis=1).astype(np.int64))
+        from cogattn.encoders._trf_solvers import _feature_pairs
+
         out = _lags_numba.centered_gram(
-            full, np.zeros((0, 0)), pairs, gxo, goo, np.asarray(mean, dtype=float)
-        )
+            full, np.zeros((0, 0)), _feature_pairs(p), gxo, goo,
+            np.asarray(mean, dtype=float),
+        )  # fmt: skip
         if self.centering == "columns":
             out -= self.n_rows * np.outer(self.col_mean, self.col_mean)
         return out
