@@ -47,6 +47,7 @@ def _cases(rng: np.random.Generator):
     return [
         ("matmul", lambda m, x, y: m.matmul(x, y), (a.T, b)),
         ("gemm", lambda m, x, y: m.gemm(x, y), (a.T, b)),
+        ("quadratic_forms", lambda m, x, y: m.quadratic_forms(x, y), (s, b)),
         ("transpose", lambda m, x: m.transpose(x), (a,)),
         ("einsum", lambda m, x, y: m.einsum("ij,ik->jk", x, y), (a, b)),
         ("eigvals", lambda m, x: m.eigh(x)[0], (s,)),
@@ -186,6 +187,31 @@ def test_numpy_gemm_equals_matmul_for_every_layout(
     assert got.flags.c_contiguous
     tol = 1e-4 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(got, a @ b, rtol=tol, atol=tol * k)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    k=st.integers(1, 12),
+    layout=st.sampled_from(["C", "F", "strided"]),
+    seed=st.integers(0, 2**16),
+)
+def test_numpy_quadratic_forms_equal_the_dense_products(n, k, layout, seed) -> None:
+    # reference: the columns of x.T @ a @ x (numpy.matmul); the kernel reads one
+    # triangle of a through a triangular product
+    rng = np.random.default_rng(seed)
+    half = rng.standard_normal((n, n))
+    base = half + half.T
+    a = base if layout == "C" else np.asfortranarray(base)
+    if layout == "strided":
+        a = np.repeat(base, 2, axis=1)[:, ::2]
+    x = rng.standard_normal((n, k))
+    got = _numpy.quadratic_forms(a, x)
+    want = np.einsum("ik,ij,jk->k", x, base, x)
+    scale = np.abs(x).sum(0) ** 2 * np.abs(base).max()
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-13 * scale.max() + 1e-300)
+    single = _numpy.quadratic_forms(a.astype(np.float32), x.astype(np.float32))
+    assert single.shape == (k,)  # other dtypes: the dense product
 
 
 def test_numpy_gemm_falls_back_to_matmul() -> None:

@@ -109,6 +109,35 @@ def gemm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return kernel(1.0, lhs, rhs, trans_a=trans_lhs, trans_b=trans_rhs).T
 
 
+def quadratic_forms(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Return ``x[:, k] @ a @ x[:, k]`` for every column of ``x``, ``a`` symmetric.
+
+    On float64, one triangular product with the lower triangle of ``a``
+    (``x' a x = 2 x' tril(a) x - sum(diag(a) x**2)``): half the multiplications of
+    ``a @ x``, on scipy's BLAS (see :func:`gemm`). Only that triangle is read.
+
+    Parameters
+    ----------
+    a : ndarray of shape (n, n)
+        Symmetric matrix.
+    x : ndarray of shape (n, k)
+        Vectors, one per column.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+    """
+    if a.dtype != np.float64 or x.dtype != np.float64 or a.ndim != 2 or x.ndim != 2:
+        return (np.matmul(a, x) * x).sum(axis=0)
+    from scipy.linalg import blas
+
+    # a symmetric matrix in C order is, read in Fortran order, its own transpose
+    tri, lower = (a.T, 0) if a.flags.c_contiguous else (np.asfortranarray(a), 1)
+    prod = blas.dtrmm(1.0, tri, np.array(x, order="F"), lower=lower, overwrite_b=1)
+    # einsum, not matmul: numpy's own BLAS would wake a second thread pool
+    return np.einsum("ik,ik->k", 2.0 * prod - np.diagonal(a)[:, None] * x, x)
+
+
 def _fortran_operand(m: np.ndarray) -> tuple[np.ndarray, bool]:
     """``m`` as a Fortran-ordered operand and whether BLAS should transpose it."""
     if m.flags.f_contiguous:

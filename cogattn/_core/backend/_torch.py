@@ -121,6 +121,11 @@ def gemm(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.matmul(a, b)
 
 
+def quadratic_forms(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Return ``x[:, k] @ a @ x[:, k]`` for every column of ``x``, ``a`` symmetric."""
+    return (torch.matmul(a, x) * x).sum(dim=0)
+
+
 def transpose(x: torch.Tensor) -> torch.Tensor:
     """Swap the last two axes."""
     return torch.transpose(x, -1, -2)
