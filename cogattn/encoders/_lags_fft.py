@@ -15,10 +15,16 @@ Called by :mod:`cogattn.encoders.lags` on validated float64 arrays.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from scipy import fft
 
-__all__ = ["blocked_cross_correlation", "fft_is_cheaper"]
+__all__ = [
+    "blocked_cross_correlation",
+    "blocked_cross_correlations",
+    "fft_is_cheaper",
+]
 
 #: Cost model (nanoseconds per unit, measured on a 2-core x86 machine with
 #: OpenBLAS and pocketfft): the lagged-design route copies ``n_in * K`` values per
@@ -77,26 +83,63 @@ def blocked_cross_correlation(
         ``corr[i, k, j] = sum_s x[s, i] * y[s + first_lag + k, j]``, with both
         signals zero outside ``[0, n_times)``.
     """
+    return blocked_cross_correlations(x, [(y, first_lag, None)], n_lags)[0]
+
+
+def blocked_cross_correlations(
+    x: np.ndarray,
+    targets: Sequence[tuple[np.ndarray, int, tuple[int, int] | None]],
+    n_lags: int,
+) -> list[np.ndarray]:
+    """:func:`blocked_cross_correlation` of one ``x`` with several signals.
+
+    ``x`` is cut and transformed once for all of them.
+
+    Parameters
+    ----------
+    x : ndarray of float64, shape (n_times, n_in)
+        First signal.
+    targets : sequence of (y, first_lag, rows)
+        Second signals ``y`` of shape ``(n_times, n_out)`` (``n_out`` may differ
+        between them), each with its first lag and the rows ``[start, stop)``
+        outside which it counts as zero (``None``: all of them).
+    n_lags : int
+        Number of consecutive lags, ``>= 1``.
+
+    Returns
+    -------
+    corrs : list of ndarray of float64, shape (n_in, n_lags, n_out)
+        One per target, as :func:`blocked_cross_correlation` returns it.
+    """
     n_times, n_in = x.shape
-    n_out = y.shape[1]
     size = _fft_size(n_lags)
     block = size - n_lags + 1  # samples of x per block: no lag wraps around
     n_blocks = -(-n_times // block)
     x_pad = np.zeros((n_blocks * block, n_in))
     x_pad[:n_times] = x
-    x_spec = fft.rfft(x_pad.reshape(n_blocks, block, n_in), n=size, axis=1)
-    # y_pad[u] = y[u + first_lag]: block b reads y_pad[b * block : b * block + size]
-    span = n_blocks * block + size
-    y_pad = np.zeros((span, n_out))
-    lo, hi = max(0, -first_lag), min(span, n_times - first_lag)
-    if hi > lo:
-        y_pad[lo:hi] = y[lo + first_lag : hi + first_lag]
-    step, col = y_pad.strides
-    windows = np.lib.stride_tricks.as_strided(
-        y_pad, (n_blocks, size, n_out), (block * step, step, col), writeable=False
-    )
-    y_spec = fft.rfft(windows, axis=1)
-    # sum over blocks of conj(X_b) Y_b^T, one (n_in, n_out) product per frequency
-    spec = np.matmul(x_spec.transpose(1, 2, 0).conj(), y_spec.transpose(1, 0, 2))
-    corr = fft.irfft(spec, n=size, axis=0)[:n_lags]  # (n_lags, n_in, n_out)
-    return np.ascontiguousarray(corr.transpose(1, 0, 2))
+    # each block time-reversed: its spectrum is conj(X_b) times a phase ramp, so
+    # the products below need no conjugate and the lags come out shifted by
+    # block - 1 (read back from there: block - 1 + n_lags <= size, no wrap)
+    x_rev = x_pad.reshape(n_blocks, block, n_in)[:, ::-1]
+    x_spec = fft.rfft(x_rev, n=size, axis=1).transpose(1, 2, 0)  # (F, n_in, blocks)
+    corrs = []
+    for y, first_lag, rows in targets:
+        start, stop = (0, n_times) if rows is None else rows
+        n_out = y.shape[1]
+        # y_pad[u] = y[u + first_lag]: block b reads y_pad[b * block :][:size]
+        span = n_blocks * block + size
+        y_pad = np.zeros((span, n_out))
+        lo = max(0, start - first_lag)
+        hi = min(span, stop - first_lag)
+        if hi > lo:
+            y_pad[lo:hi] = y[lo + first_lag : hi + first_lag]
+        step, col = y_pad.strides
+        windows = np.lib.stride_tricks.as_strided(
+            y_pad, (n_blocks, size, n_out), (block * step, step, col), writeable=False
+        )
+        y_spec = fft.rfft(windows, axis=1)
+        # sum over blocks of X_b Y_b^T, one (n_in, n_out) product per frequency
+        spec = np.matmul(x_spec, y_spec.transpose(1, 0, 2))
+        corr = fft.irfft(spec, n=size, axis=0)[block - 1 : block - 1 + n_lags]
+        corrs.append(np.ascontiguousarray(corr.transpose(1, 0, 2)))
+    return corrs

@@ -20,11 +20,13 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.validation import is_tensor
+from cogattn.encoders._lags_fft import blocked_cross_correlations, fft_is_cheaper
 from cogattn.encoders._trf_structured import LaggedCorrelations, edge_segments
 from cogattn.encoders.lags import (
     _correlations_symmetric,
     _lagged_cross_np,
     _lagged_gram_np,
+    _mirrored,
     _row_range,
 )
 
@@ -155,8 +157,21 @@ def trial_stats(
     # each whole-trial sum once: the window sums and the kept rows start from them
     x_total, y_total = x.sum(axis=0), y.sum(axis=0)
     cross = np.empty(((n_feat + 1) * n_lags, y.shape[1] + 1))
-    cross[: n_feat * n_lags, :-1] = _lagged_cross_np(x, y, lags, edges)
-    cross[n_feat * n_lags :, :-1] = _window_sums(y, lo, hi, y_total)  # ones x y
+    span = int(lags[-1] - lags[0]) + 1
+    corr = None  # the Gram matrix's correlations, when computed here
+    q = n_feat + 1
+    if fft_is_cheaper(q, y.shape[1], span) and fft_is_cheaper(q, q, span):
+        # one transform of [x, 1] serves the cross products (with the lagged ones
+        # x y row) and the correlations of the Gram matrix
+        with_y, with_x = blocked_cross_correlations(
+            xa, [(y, int(lags[0]), (t0, t1)), (xa, 0, None)], span
+        )
+        picked = with_y[:, lags - lags[0]] if span != n_lags else with_y
+        cross[:, :-1] = picked.reshape(q * n_lags, -1)
+        corr = _mirrored(with_x)
+    else:
+        cross[: n_feat * n_lags, :-1] = _lagged_cross_np(x, y, lags, edges)
+        cross[n_feat * n_lags :, :-1] = _window_sums(y, lo, hi, y_total)  # ones x y
     cross[: n_feat * n_lags, -1] = _window_sums(
         x, lo - lags, hi - lags, x_total
     ).T.reshape(-1)
@@ -164,11 +179,11 @@ def trial_stats(
     if factored:
         diffs = np.arange(1 - n_lags, n_lags)
         key, segments = edge_segments(xa, lags, t0, t1)
-        gram: Any = LaggedCorrelations(
-            _correlations_symmetric(xa, diffs), {key: segments}
-        )
+        if corr is None:
+            corr = _correlations_symmetric(xa, diffs)
+        gram: Any = LaggedCorrelations(corr, {key: segments})
     else:
-        gram = _lagged_gram_np(xa, lags, edges)
+        gram = _lagged_gram_np(xa, lags, edges, corr=corr)
     return LaggedStats(
         gram=gram,
         cross=cross,

@@ -245,8 +245,13 @@ def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndar
     return _lagged_gram_np(x, _check_lags(lags), edges)
 
 
-def _lagged_gram_np(x: np.ndarray, lags: np.ndarray, edges: str) -> np.ndarray:
-    """:func:`lagged_gram` of a checked 2-D numpy trial and checked lags."""
+def _lagged_gram_np(
+    x: np.ndarray, lags: np.ndarray, edges: str, corr: np.ndarray | None = None
+) -> np.ndarray:
+    """:func:`lagged_gram` of a checked 2-D numpy trial and checked lags.
+
+    ``corr``: the trial's :func:`_correlations_symmetric`, when already computed.
+    """
     from cogattn.encoders import _lags_numba
 
     x = np.ascontiguousarray(x, dtype=np.float64)
@@ -255,7 +260,8 @@ def _lagged_gram_np(x: np.ndarray, lags: np.ndarray, edges: str) -> np.ndarray:
     kh, kt, diffs, s0, s1 = _edge_tables(n_times, lags, t0, t1)
     # corr[k, i, j] = sum_s x[s - d_k, i] x[s, j]: the zero-edge lagged cross
     # product of x with itself at the lag differences
-    corr = _correlations_symmetric(x, diffs)
+    if corr is None:
+        corr = _correlations_symmetric(x, diffs)
     k_max = int(max(kh.max(), kt.max(), 0))
     kernel = (
         _lags_numba.gram_from_correlations_parallel
@@ -323,12 +329,20 @@ def _correlations_symmetric(x: np.ndarray, diffs: np.ndarray) -> np.ndarray:
     """
     n_feat = x.shape[1]
     d_max = int(diffs[-1])
-    pos = (
-        _lagged_cross_np(x, x, diffs[d_max:], "zero")
-        .reshape(n_feat, d_max + 1, n_feat)
-        .transpose(1, 0, 2)
-    )
-    corr = np.empty((diffs.size, n_feat, n_feat))
+    pos = _lagged_cross_np(x, x, diffs[d_max:], "zero")
+    return _mirrored(pos.reshape(n_feat, d_max + 1, n_feat))
+
+
+def _mirrored(pos: np.ndarray) -> np.ndarray:
+    """Correlations at differences ``-D..D`` from those at ``0..D``.
+
+    ``pos[i, d, j] = sum_s x[s, i] * x[s + d, j]``; the result is laid out as
+    :func:`_correlations_symmetric` returns it, ``(2 D + 1, n, n)``.
+    """
+    n_feat, n_pos = pos.shape[0], pos.shape[1]
+    d_max = n_pos - 1
+    pos = pos.transpose(1, 0, 2)
+    corr = np.empty((2 * d_max + 1, n_feat, n_feat))
     corr[d_max:] = pos
     corr[:d_max] = pos[:0:-1].transpose(0, 2, 1)
     return corr
