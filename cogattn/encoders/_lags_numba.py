@@ -70,6 +70,8 @@ def _gram_from_correlations(
     s0: np.ndarray,
     s1: np.ndarray,
     k_max: int,
+    gram: np.ndarray,
+    upper_only: bool,
 ) -> np.ndarray:
     """Assemble the lagged Gram matrix from full correlations minus edge strips.
 
@@ -91,19 +93,25 @@ def _gram_from_correlations(
         Range of ``s`` covered by ``corr`` for each lag difference.
     k_max : int
         Largest value in ``kh`` and ``kt``.
+    gram : ndarray of shape (n_features * n_lags, n_features * n_lags)
+        Output, feature-major layout: row ``i * n_lags + a``.
+    upper_only : bool
+        Fill only the blocks of feature pairs ``i <= j`` (the others keep their
+        values).
 
     Returns
     -------
-    gram : ndarray of shape (n_features * n_lags, n_features * n_lags)
-        Feature-major layout: row ``i * n_lags + a``.
+    gram : ndarray
+        The output.
     """
     n_feat = x.shape[1]
     n_lags = lags.shape[0]
     n_diffs = corr.shape[0]
-    gram = np.empty((n_feat * n_lags, n_feat * n_lags))
     for ij in prange(n_feat * n_feat):
         i = ij // n_feat
         j = ij % n_feat
+        if upper_only and j < i:
+            continue
         head, tail = edge_sums(x, i, j, n_diffs, d_min, s0, s1, k_max)
         for a in range(n_lags):
             for b in range(n_lags):
@@ -124,16 +132,18 @@ def _gram_from_correlations_symmetric(
     s0: np.ndarray,
     s1: np.ndarray,
     k_max: int,
+    gram: np.ndarray,
+    upper_only: bool,
 ) -> np.ndarray:
     """:func:`_gram_from_correlations` over blocks ``i <= j``, mirrored.
 
     Half the edge sums; on small matrices the mirrored writes cost more than they
-    save, so only the threaded kernel uses this version.
+    save, so only the threaded kernel uses this version. ``upper_only`` skips the
+    mirrored writes.
     """
     n_feat = x.shape[1]
     n_lags = lags.shape[0]
     n_diffs = corr.shape[0]
-    gram = np.empty((n_feat * n_lags, n_feat * n_lags))
     # blocks i <= j only; block (j, i) is the transpose of block (i, j)
     n_pairs = n_feat * (n_feat + 1) // 2
     for p in prange(n_pairs):
@@ -150,7 +160,8 @@ def _gram_from_correlations_symmetric(
                 di = lags[a] - lags[b] - d_min
                 v = corr[di, i, j] - head[di, kh[a, b]] - tail[di, kt[a, b]]
                 gram[i * n_lags + a, j * n_lags + b] = v
-                gram[j * n_lags + b, i * n_lags + a] = v
+                if not upper_only:
+                    gram[j * n_lags + b, i * n_lags + a] = v
     return gram
 
 
@@ -166,14 +177,15 @@ def _centered_gram(
     goo: np.ndarray,
     mean: np.ndarray,
 ) -> np.ndarray:
-    """Symmetrised ``total - minus`` with signal centering, in one pass.
+    """``total - minus`` with signal centering, in one pass.
 
     Parameters
     ----------
     total, minus : ndarray of shape (m, m)
         Lagged Gram matrices of ``[x, 1]`` (``m >= n_features * n_lags``); only the
-        leading ``n_features * n_lags`` block is read. ``minus`` may have zero rows,
-        meaning nothing is subtracted.
+        blocks of feature pairs ``i <= j`` of the leading ``n_features * n_lags``
+        rows are read (one triangle: the result is mirrored). ``minus`` may have
+        zero rows, meaning nothing is subtracted.
     pairs : ndarray of int64, shape (n_pairs, 2)
         Feature pairs ``i <= j`` to process (an explicit list balances the threads).
     gxo : ndarray of shape (n_features, n_lags, n_lags)
@@ -186,9 +198,9 @@ def _centered_gram(
     Returns
     -------
     gram : ndarray of shape (n_features * n_lags, n_features * n_lags)
-        ``0.5 * (D + D.T)`` for ``D = total - minus`` minus the products the means
-        take out: entry ``(i a, j b)`` gains ``-m_j gxo[i, a, b] - m_i gxo[j, b, a]
-        + m_i m_j goo[a, b]``.
+        ``D = total - minus`` minus the products the means take out: entry ``(i a,
+        j b)`` gains ``-m_j gxo[i, a, b] - m_i gxo[j, b, a] + m_i m_j goo[a, b]``;
+        exactly symmetric.
     """
     n_feat, n_lags = gxo.shape[0], gxo.shape[1]
     size = n_feat * n_lags
@@ -202,11 +214,11 @@ def _centered_gram(
             b0 = a if i == j else 0
             for b in range(b0, n_lags):
                 c = j * n_lags + b
-                v = total[r, c] + total[c, r]
+                v = total[r, c]
                 if sub:
-                    v -= minus[r, c] + minus[c, r]
+                    v -= minus[r, c]
                 v = (
-                    0.5 * v
+                    v
                     - (mean[j] * gxo[i, a, b] + mean[i] * gxo[j, b, a])
                     + mean[i] * mean[j] * goo[a, b]
                 )

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from cogattn._core.validation import is_tensor
-from cogattn.encoders._lags_fft import blocked_cross_correlations, fft_is_cheaper
+from cogattn.encoders import _lags_fft
 from cogattn.encoders._trf_structured import LaggedCorrelations, edge_segments
 from cogattn.encoders.lags import (
     _correlations_symmetric,
@@ -105,7 +105,12 @@ def _fresh_copy(value: Any) -> Any:
 
 
 def trial_stats(
-    x: Any, y: Any, lags: np.ndarray, edges: str, factored: bool = False
+    x: Any,
+    y: Any,
+    lags: np.ndarray,
+    edges: str,
+    factored: bool = False,
+    upper_only: bool = False,
 ) -> LaggedStats:
     """Sufficient statistics of one trial (inputs already validated, float64).
 
@@ -123,6 +128,9 @@ def trial_stats(
         Keep the Gram matrix as correlations and edge rows
         (:class:`cogattn.encoders._trf_structured.LaggedCorrelations`; numpy trials
         and consecutive lags only).
+    upper_only : bool
+        Fill only the Gram matrix's blocks of feature pairs ``i <= j``, zeros
+        elsewhere (numpy trials; for the host solvers, which read that triangle).
 
     Returns
     -------
@@ -160,10 +168,11 @@ def trial_stats(
     span = int(lags[-1] - lags[0]) + 1
     corr = None  # the Gram matrix's correlations, when computed here
     q = n_feat + 1
-    if fft_is_cheaper(q, y.shape[1], span) and fft_is_cheaper(q, q, span):
+    cheaper = _lags_fft.fft_is_cheaper
+    if cheaper(q, y.shape[1], span) and cheaper(q, q, span):
         # one transform of [x, 1] serves the cross products (with the lagged ones
         # x y row) and the correlations of the Gram matrix
-        with_y, with_x = blocked_cross_correlations(
+        with_y, with_x = _lags_fft.blocked_cross_correlations(
             xa, [(y, int(lags[0]), (t0, t1)), (xa, 0, None)], span
         )
         picked = with_y[:, lags - lags[0]] if span != n_lags else with_y
@@ -183,7 +192,7 @@ def trial_stats(
             corr = _correlations_symmetric(xa, diffs)
         gram: Any = LaggedCorrelations(corr, {key: segments})
     else:
-        gram = _lagged_gram_np(xa, lags, edges, corr=corr)
+        gram = _lagged_gram_np(xa, lags, edges, corr=corr, upper_only=upper_only)
     return LaggedStats(
         gram=gram,
         cross=cross,

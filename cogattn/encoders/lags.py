@@ -246,11 +246,17 @@ def lagged_gram(x: np.ndarray, lags: np.ndarray, edges: str = "zero") -> np.ndar
 
 
 def _lagged_gram_np(
-    x: np.ndarray, lags: np.ndarray, edges: str, corr: np.ndarray | None = None
+    x: np.ndarray,
+    lags: np.ndarray,
+    edges: str,
+    corr: np.ndarray | None = None,
+    upper_only: bool = False,
 ) -> np.ndarray:
     """:func:`lagged_gram` of a checked 2-D numpy trial and checked lags.
 
     ``corr``: the trial's :func:`_correlations_symmetric`, when already computed.
+    ``upper_only``: fill only the blocks of feature pairs ``i <= j`` (the others
+    are zeros), half the writes for a consumer that reads one triangle.
     """
     from cogattn.encoders import _lags_numba
 
@@ -268,9 +274,12 @@ def _lagged_gram_np(
         if x.shape[1] >= 8
         else _lags_numba.gram_from_correlations
     )
+    size = x.shape[1] * lags.size
+    # zeros from calloc: pages that are never written are never touched
+    gram = np.zeros((size, size)) if upper_only else np.empty((size, size))
     return kernel(
         x, corr, lags, int(diffs[0]), kh, kt, s0.astype(np.int64),
-        s1.astype(np.int64), k_max,
+        s1.astype(np.int64), k_max, gram, upper_only,
     )  # fmt: skip
 
 

@@ -313,7 +313,9 @@ class TRF(BaseEstimator):
         # overflow is reported below as one clear error, not as numpy warnings
         with np.errstate(over="ignore", invalid="ignore"):
             stats = [
-                trial_stats(a, b, lags, self.edges, factored=iterative)
+                trial_stats(
+                    a, b, lags, self.edges, factored=iterative, upper_only=on_host
+                )
                 for a, b in pairs
             ]
             total = LaggedStats.sum(stats)

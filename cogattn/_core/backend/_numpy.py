@@ -112,9 +112,10 @@ def gemm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def quadratic_forms(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Return ``x[:, k] @ a @ x[:, k]`` for every column of ``x``, ``a`` symmetric.
 
-    On float64, one triangular product with the lower triangle of ``a``
-    (``x' a x = 2 x' tril(a) x - sum(diag(a) x**2)``): half the multiplications of
-    ``a @ x``, on scipy's BLAS (see :func:`gemm`). Only that triangle is read.
+    On float64, one triangular product with the upper triangle of ``a``
+    (``x' a x = 2 x' triu(a) x - sum(diag(a) x**2)``): half the multiplications of
+    ``a @ x``, on scipy's BLAS (see :func:`gemm`). Only that triangle is read, so
+    the other one may hold anything finite.
 
     Parameters
     ----------
@@ -131,8 +132,9 @@ def quadratic_forms(a: np.ndarray, x: np.ndarray) -> np.ndarray:
         return (np.matmul(a, x) * x).sum(axis=0)
     from scipy.linalg import blas
 
-    # a symmetric matrix in C order is, read in Fortran order, its own transpose
-    tri, lower = (a.T, 0) if a.flags.c_contiguous else (np.asfortranarray(a), 1)
+    # a C-ordered matrix, read in Fortran order, is its transpose: whose lower
+    # triangle is the upper triangle of a
+    tri, lower = (a.T, 1) if a.flags.c_contiguous else (np.asfortranarray(a), 0)
     prod = blas.dtrmm(1.0, tri, np.array(x, order="F"), lower=lower, overwrite_b=1)
     # einsum, not matmul: numpy's own BLAS would wake a second thread pool
     return np.einsum("ik,ik->k", 2.0 * prod - np.diagonal(a)[:, None] * x, x)
