@@ -28,28 +28,30 @@ def _edge_sums(
     d_min: int,
     s0: np.ndarray,
     s1: np.ndarray,
-    k_max: int,
+    k_head: int,
+    k_tail: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return running sums of the first and last ``k`` products of ``i`` and ``j``.
 
     ``head[di, k]`` (``tail[di, k]``) sums ``x[s - d, i] * x[s, j]`` over the first
     (last) ``k`` values of ``s`` in ``[s0[di], s1[di])``, for ``d = di + d_min``:
-    the products a lagged Gram entry drops at the trial's head (tail).
+    the products a lagged Gram entry drops at the trial's head (tail), ``k`` up to
+    ``k_head`` (``k_tail``).
     """
-    head = np.zeros((n_diffs, k_max + 1))
-    tail = np.zeros((n_diffs, k_max + 1))
+    head = np.zeros((n_diffs, k_head + 1))
+    tail = np.zeros((n_diffs, k_tail + 1))
     for di in range(n_diffs):
         d = di + d_min
         lo = s0[di]
         hi = s1[di]
         acc = 0.0
-        for k in range(1, k_max + 1):
+        for k in range(1, k_head + 1):
             s = lo + k - 1
             if s < hi:
                 acc += x[s - d, i] * x[s, j]
             head[di, k] = acc
         acc = 0.0
-        for k in range(1, k_max + 1):
+        for k in range(1, k_tail + 1):
             s = hi - k
             if s >= lo:
                 acc += x[s - d, i] * x[s, j]
@@ -69,7 +71,8 @@ def _gram_from_correlations(
     kt: np.ndarray,
     s0: np.ndarray,
     s1: np.ndarray,
-    k_max: int,
+    k_head: int,
+    k_tail: int,
     gram: np.ndarray,
     upper_only: bool,
 ) -> np.ndarray:
@@ -91,8 +94,8 @@ def _gram_from_correlations(
         ``(a, b)`` entry.
     s0, s1 : ndarray of int64, shape (n_diffs,)
         Range of ``s`` covered by ``corr`` for each lag difference.
-    k_max : int
-        Largest value in ``kh`` and ``kt``.
+    k_head, k_tail : int
+        Largest value in ``kh`` and in ``kt``.
     gram : ndarray of shape (n_features * n_lags, n_features * n_lags)
         Output, feature-major layout: row ``i * n_lags + a``.
     upper_only : bool
@@ -112,7 +115,7 @@ def _gram_from_correlations(
         j = ij % n_feat
         if upper_only and j < i:
             continue
-        head, tail = edge_sums(x, i, j, n_diffs, d_min, s0, s1, k_max)
+        head, tail = edge_sums(x, i, j, n_diffs, d_min, s0, s1, k_head, k_tail)
         for a in range(n_lags):
             for b in range(n_lags):
                 di = lags[a] - lags[b] - d_min
@@ -131,7 +134,8 @@ def _gram_from_correlations_symmetric(
     kt: np.ndarray,
     s0: np.ndarray,
     s1: np.ndarray,
-    k_max: int,
+    k_head: int,
+    k_tail: int,
     gram: np.ndarray,
     upper_only: bool,
 ) -> np.ndarray:
@@ -154,7 +158,7 @@ def _gram_from_correlations_symmetric(
             start += n_feat - i
             i += 1
         j = i + p - start
-        head, tail = edge_sums(x, i, j, n_diffs, d_min, s0, s1, k_max)
+        head, tail = edge_sums(x, i, j, n_diffs, d_min, s0, s1, k_head, k_tail)
         for a in range(n_lags):
             for b in range(n_lags):
                 di = lags[a] - lags[b] - d_min

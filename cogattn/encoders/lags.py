@@ -268,18 +268,21 @@ def _lagged_gram_np(
     # product of x with itself at the lag differences
     if corr is None:
         corr = _correlations_symmetric(x, diffs)
-    k_max = int(max(kh.max(), kt.max(), 0))
-    kernel = (
-        _lags_numba.gram_from_correlations_parallel
-        if x.shape[1] >= 8
-        else _lags_numba.gram_from_correlations
-    )
+    # the edge sums only run as far as the entries reach
+    k_head, k_tail = int(max(kh.max(), 0)), int(max(kt.max(), 0))
+    # upper blocks only: one thread (its timing holds up where a parallel region
+    # waits for a busy core) and no mirrored writes; the full matrix mirrors
+    # blocks in parallel for many features
+    if upper_only or x.shape[1] < 8:
+        kernel = _lags_numba.gram_from_correlations
+    else:
+        kernel = _lags_numba.gram_from_correlations_parallel
     size = x.shape[1] * lags.size
     # zeros from calloc: pages that are never written are never touched
     gram = np.zeros((size, size)) if upper_only else np.empty((size, size))
     return kernel(
         x, corr, lags, int(diffs[0]), kh, kt, s0.astype(np.int64),
-        s1.astype(np.int64), k_max, gram, upper_only,
+        s1.astype(np.int64), k_head, k_tail, gram, upper_only,
     )  # fmt: skip
 
 
