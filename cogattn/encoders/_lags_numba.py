@@ -180,6 +180,7 @@ def _centered_gram(
     gxo: np.ndarray,
     goo: np.ndarray,
     mean: np.ndarray,
+    out: np.ndarray,
 ) -> np.ndarray:
     """``total - minus`` with signal centering, in one pass.
 
@@ -198,6 +199,8 @@ def _centered_gram(
         Lagged ones x lagged ones of the same difference.
     mean : ndarray of shape (n_features,)
         Signal means removed before lagging (zeros: no centering).
+    out : ndarray of shape (n_features * n_lags, n_features * n_lags)
+        Output (allocated by numpy, which asks the kernel for huge pages).
 
     Returns
     -------
@@ -207,9 +210,7 @@ def _centered_gram(
         exactly symmetric.
     """
     n_feat, n_lags = gxo.shape[0], gxo.shape[1]
-    size = n_feat * n_lags
     sub = minus.shape[0] > 0
-    out = np.empty((size, size))
     for p in prange(pairs.shape[0]):
         i = pairs[p, 0]
         j = pairs[p, 1]

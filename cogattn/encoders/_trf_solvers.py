@@ -150,6 +150,7 @@ def build_problem(
         gxo,
         goo,
         mean,
+        np.empty((p_l, p_l)),
     )
     if centering == "columns":  # xtx -= n mu mu' in place (symmetric: any order)
         from scipy.linalg import blas
