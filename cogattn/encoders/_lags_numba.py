@@ -209,7 +209,7 @@ def _centered_gram(
         j b)`` gains ``-m_j gxo[i, a, b] - m_i gxo[j, b, a] + m_i m_j goo[a, b]``;
         exactly symmetric.
     """
-    n_feat, n_lags = gxo.shape[0], gxo.shape[1]
+    n_lags = gxo.shape[1]
     sub = minus.shape[0] > 0
     for p in prange(pairs.shape[0]):
         i = pairs[p, 0]

@@ -43,7 +43,7 @@ from cogattn.encoders._trf_solvers import (
     solve_alphas,
     solve_exact,
 )
-from cogattn.encoders._trf_stats import LaggedStats, trial_stats
+from cogattn.encoders._trf_stats import LaggedStats, each_trial_stats
 from cogattn.encoders._trf_structured import as_matvec
 from cogattn.encoders.lags import (
     EDGE_MODES,
@@ -302,22 +302,18 @@ class TRF(BaseEstimator):
         verbose: bool | str | int | None = False,
     ) -> None:
         n_feat, n_out, n_lags = x[0].shape[1], y[0].shape[1], lags.size
-        pairs = progress_bar(
-            list(zip(x, y, strict=True)), desc="TRF", verbose=verbose, unit="trial"
-        )
         on_host = backend.name == "numpy"
         bounds = [row_range(t.shape[0], lags, self.edges) for t in x]
         n_rows = float(sum(t1 - t0 for t0, t1 in bounds))
         # conjugate gradients, on Gram matrices kept as correlations and edge rows
         iterative = on_host and use_iterative(n_feat, n_lags, n_out, n_rows)
         # overflow is reported below as one clear error, not as numpy warnings
-        with np.errstate(over="ignore", invalid="ignore"):
-            stats = [
-                trial_stats(
-                    a, b, lags, self.edges, factored=iterative, upper_only=on_host
-                )
-                for a, b in pairs
-            ]
+        bar = progress_bar(total=len(x), desc="TRF", verbose=verbose, unit="trial")
+        with bar, np.errstate(over="ignore", invalid="ignore"):
+            stats = each_trial_stats(
+                list(zip(x, y, strict=True)), lags, self.edges,
+                factored=iterative, upper_only=on_host, done=bar.update,
+            )  # fmt: skip
             total = LaggedStats.sum(stats)
         # finite data whose squares overflow: every later product would be inf/NaN
         # (the cross products are bounded by these two by Cauchy-Schwarz)
