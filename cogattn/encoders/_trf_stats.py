@@ -15,6 +15,7 @@ other devices, and every later step stays there.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ def trial_stats(
     corr = None  # the Gram matrix's correlations, when computed here
     q = n_feat + 1
     cheaper = _lags_fft.fft_is_cheaper
-    if cheaper(q, y.shape[1], span) and cheaper(q, q, span):
+    if cheaper(n_feat, y.shape[1], span) and cheaper(q, q, span):
         # one transform of [x, 1] serves the cross products (with the lagged ones
         # x y row) and the correlations of the Gram matrix
         with_y, with_x = _lags_fft.blocked_cross_correlations(
@@ -249,11 +250,9 @@ def each_trial_stats(
             done(1)
         return out
 
-    workers = min(len(pairs), _usable_cores())
-    if workers < 2 or is_tensor(pairs[0][0]):
+    if min(len(pairs), _usable_cores()) < 2 or is_tensor(pairs[0][0]):
         return [one(pair) for pair in pairs]
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(one, pairs))
+    return list(_pool().map(one, pairs))
 
 
 def _usable_cores() -> int:
@@ -262,6 +261,26 @@ def _usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """One thread per usable core, started once per process.
+
+    A start costs milliseconds; a forked child has none of its parent's threads,
+    so it starts its own.
+    """
+    pid = os.getpid()
+    with _POOL_LOCK:
+        if pid not in _POOLS:
+            _POOLS.clear()  # a parent's pool, inherited by fork: its threads are gone
+            _POOLS[pid] = ThreadPoolExecutor(
+                _usable_cores(), thread_name_prefix="cogattn-trf"
+            )
+        return _POOLS[pid]
 
 
 def _trial_stats_torch(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:

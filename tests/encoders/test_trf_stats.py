@@ -53,3 +53,52 @@ def test_trial_statistics_equal_the_materialised_design(
     np.testing.assert_allclose(st_.gram, gram, atol=1e-10 * n_times)
     assert st_.n_rows == t1 - t0
     np.testing.assert_allclose(st_.y_sum, y[t0:t1].sum(axis=0), atol=1e-12 * n_times)
+
+
+def test_each_trial_stats_in_threads_equal_one_at_a_time(monkeypatch) -> None:
+    # reference: trial_stats called trial by trial (threads change the order in
+    # which trials are computed, never the results or their order)
+    from cogattn.encoders import _trf_stats
+
+    rng = np.random.default_rng(4)
+    pairs = [
+        (rng.standard_normal((90 + 7 * k, 3)), rng.standard_normal((90 + 7 * k, 2)))
+        for k in range(5)
+    ]
+    lags = np.arange(-4, 9)
+    calls: list[int] = []
+    monkeypatch.setattr(_trf_stats, "_usable_cores", lambda: 3)
+    got = _trf_stats.each_trial_stats(
+        pairs, lags, "zero", upper_only=True, done=calls.append
+    )
+    assert calls == [1] * len(pairs)
+    for (x, y), st_ in zip(pairs, got, strict=True):
+        want = trial_stats(x, y, lags, "zero", upper_only=True)
+        np.testing.assert_array_equal(st_.gram, want.gram)
+        np.testing.assert_array_equal(st_.cross, want.cross)
+        assert st_.n_rows == want.n_rows
+
+
+def test_a_forked_child_computes_statistics_in_its_own_threads() -> None:
+    # the parent's thread pool does not survive fork; the child must not wait on it
+    import multiprocessing
+
+    from cogattn.encoders import _trf_stats
+
+    rng = np.random.default_rng(6)
+    pairs = [(rng.standard_normal((80, 2)), rng.standard_normal((80, 2)))] * 3
+    lags = np.arange(-2, 5)
+    if _trf_stats._usable_cores() < 2:
+        pytest.skip("one core: statistics are computed without threads")
+    _trf_stats.each_trial_stats(pairs, lags, "zero")  # the parent's pool exists
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        crosses = pool.apply_async(_crosses_in_child, (pairs, lags)).get(timeout=60)
+    for (x, y), cross in zip(pairs, crosses, strict=True):
+        np.testing.assert_array_equal(cross, trial_stats(x, y, lags, "zero").cross)
+
+
+def _crosses_in_child(pairs, lags):
+    from cogattn.encoders import _trf_stats
+
+    return [st_.cross for st_ in _trf_stats.each_trial_stats(pairs, lags, "zero")]
