@@ -15,6 +15,7 @@ Called by :mod:`cogattn.encoders.lags` on validated float64 arrays.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -122,24 +123,29 @@ def blocked_cross_correlations(
     # block - 1 (read back from there: block - 1 + n_lags <= size, no wrap)
     x_rev = x_pad.reshape(n_blocks, block, n_in)[:, ::-1]
     x_spec = fft.rfft(x_rev, n=size, axis=1).transpose(1, 2, 0)  # (F, n_in, blocks)
-    corrs = []
-    for y, first_lag, rows in targets:
+    # every target, shifted by its first lag, side by side in one padded signal:
+    # y_pad[u, cols] = y[u + first_lag]; block b reads y_pad[b * block :][:size]
+    widths = [y.shape[1] for y, _, _ in targets]
+    span = n_blocks * block + size
+    y_pad = np.zeros((span, sum(widths)))
+    col = 0
+    for (y, first_lag, rows), width in zip(targets, widths, strict=True):
         start, stop = (0, n_times) if rows is None else rows
-        n_out = y.shape[1]
-        # y_pad[u] = y[u + first_lag]: block b reads y_pad[b * block :][:size]
-        span = n_blocks * block + size
-        y_pad = np.zeros((span, n_out))
         lo = max(0, start - first_lag)
         hi = min(span, stop - first_lag)
         if hi > lo:
-            y_pad[lo:hi] = y[lo + first_lag : hi + first_lag]
-        step, col = y_pad.strides
-        windows = np.lib.stride_tricks.as_strided(
-            y_pad, (n_blocks, size, n_out), (block * step, step, col), writeable=False
-        )
-        y_spec = fft.rfft(windows, axis=1)
-        # sum over blocks of X_b Y_b^T, one (n_in, n_out) product per frequency
-        spec = np.matmul(x_spec, y_spec.transpose(1, 0, 2))
-        corr = fft.irfft(spec, n=size, axis=0)[block - 1 : block - 1 + n_lags]
-        corrs.append(np.ascontiguousarray(corr.transpose(1, 0, 2)))
-    return corrs
+            y_pad[lo:hi, col : col + width] = y[lo + first_lag : hi + first_lag]
+        col += width
+    step, item = y_pad.strides
+    windows = np.lib.stride_tricks.as_strided(
+        y_pad, (n_blocks, size, col), (block * step, step, item), writeable=False
+    )
+    y_spec = fft.rfft(windows, axis=1)
+    # sum over blocks of X_b Y_b^T, one (n_in, n_out) product per frequency
+    spec = np.matmul(x_spec, y_spec.transpose(1, 0, 2))
+    corr = fft.irfft(spec, n=size, axis=0)[block - 1 : block - 1 + n_lags]
+    bounds = np.cumsum([0, *widths])
+    return [
+        np.ascontiguousarray(corr[:, :, a:b].transpose(1, 0, 2))
+        for a, b in itertools.pairwise(bounds)
+    ]
