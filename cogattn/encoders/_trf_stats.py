@@ -220,11 +220,11 @@ def each_trial_stats(
 ) -> list[LaggedStats]:
     """:func:`trial_stats` of every ``(x, y)`` trial, in order.
 
-    numpy trials run in threads, one per usable core, each on one BLAS thread: the
-    transforms, products and numba kernels release the GIL, and one trial's work
-    is too small to spread over cores by itself (about 1.6 times faster on two
-    cores for 16 -> 64 channels). Overflow is left to the caller's checks (no
-    numpy warnings).
+    numpy trials run in threads, one per usable core: the transforms, products and
+    numba kernels release the GIL, and one trial's work is too small to spread
+    over cores by itself (about 1.6 times faster on two cores for 16 -> 64
+    channels; the per-frequency products are small enough for BLAS to keep each
+    on one thread). Overflow is left to the caller's checks (no numpy warnings).
 
     Parameters
     ----------
@@ -263,24 +263,29 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS: list[ThreadPoolExecutor] = []
 _POOL_LOCK = threading.Lock()
 
 
 def _pool() -> ThreadPoolExecutor:
-    """One thread per usable core, started once per process.
-
-    A start costs milliseconds; a forked child has none of its parent's threads,
-    so it starts its own.
-    """
-    pid = os.getpid()
+    """One thread per usable core, started once (a start costs milliseconds)."""
     with _POOL_LOCK:
-        if pid not in _POOLS:
-            _POOLS.clear()  # a parent's pool, inherited by fork: its threads are gone
-            _POOLS[pid] = ThreadPoolExecutor(
-                _usable_cores(), thread_name_prefix="cogattn-trf"
+        if not _POOLS:
+            _POOLS.append(
+                ThreadPoolExecutor(_usable_cores(), thread_name_prefix="cogattn-trf")
             )
-        return _POOLS[pid]
+        return _POOLS[0]
+
+
+def _forget_pool() -> None:
+    """In a forked child: the parent's threads are gone, so start afresh."""
+    global _POOL_LOCK
+    _POOLS.clear()
+    _POOL_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _trial_stats_torch(x: Any, y: Any, lags: np.ndarray, edges: str) -> LaggedStats:

@@ -79,7 +79,7 @@ def test_each_trial_stats_in_threads_equal_one_at_a_time(monkeypatch) -> None:
         assert st_.n_rows == want.n_rows
 
 
-def test_a_forked_child_computes_statistics_in_its_own_threads() -> None:
+def test_a_forked_child_computes_statistics_in_its_own_threads(monkeypatch) -> None:
     # the parent's thread pool does not survive fork; the child must not wait on it
     import multiprocessing
 
@@ -88,9 +88,10 @@ def test_a_forked_child_computes_statistics_in_its_own_threads() -> None:
     rng = np.random.default_rng(6)
     pairs = [(rng.standard_normal((80, 2)), rng.standard_normal((80, 2)))] * 3
     lags = np.arange(-2, 5)
-    if _trf_stats._usable_cores() < 2:
-        pytest.skip("one core: statistics are computed without threads")
+    # threads whatever this machine's cores (the child inherits the patch)
+    monkeypatch.setattr(_trf_stats, "_usable_cores", lambda: 2)
     _trf_stats.each_trial_stats(pairs, lags, "zero")  # the parent's pool exists
+    assert _trf_stats._POOLS
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(1) as pool:
         crosses = pool.apply_async(_crosses_in_child, (pairs, lags)).get(timeout=60)
