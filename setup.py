@@ -100,7 +100,7 @@ setup(
         ]
     },
     install_requires=[
-        "numpy>=1.24",
+        "numpy>=2.0",
         "scipy>=1.15",
         "numba>=0.58",
         "torch>=2.1",

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import fft
 
+from cogattn._core.scratch import scratch
+
 __all__ = [
     "blocked_cross_correlation",
     "blocked_cross_correlations",
@@ -114,38 +116,49 @@ def blocked_cross_correlations(
     """
     n_times, n_in = x.shape
     size = _fft_size(n_lags)
+    n_freq = size // 2 + 1
     block = size - n_lags + 1  # samples of x per block: no lag wraps around
     n_blocks = -(-n_times // block)
-    x_pad = np.zeros((n_blocks * block, n_in))
+    # the temporaries are this thread's scratch arrays, reused from call to call
+    x_pad = scratch("lags_fft.x_pad", (n_blocks * block, n_in))
     x_pad[:n_times] = x
+    x_pad[n_times:] = 0.0
     # each block time-reversed: its spectrum is conj(X_b) times a phase ramp, so
     # the products below need no conjugate and the lags come out shifted by
     # block - 1 (read back from there: block - 1 + n_lags <= size, no wrap)
     x_rev = x_pad.reshape(n_blocks, block, n_in)[:, ::-1]
-    x_spec = fft.rfft(x_rev, n=size, axis=1).transpose(1, 2, 0)  # (F, n_in, blocks)
+    x_spec = scratch("lags_fft.x_spec", (n_blocks, n_freq, n_in), np.complex128)
+    np.fft.rfft(x_rev, n=size, axis=1, out=x_spec)
     # every target, shifted by its first lag, side by side in one padded signal:
     # y_pad[u, cols] = y[u + first_lag]; block b reads y_pad[b * block :][:size]
     widths = [y.shape[1] for y, _, _ in targets]
     span = n_blocks * block + size
-    y_pad = np.zeros((span, sum(widths)))
+    y_pad = scratch("lags_fft.y_pad", (span, sum(widths)))
     col = 0
     for (y, first_lag, rows), width in zip(targets, widths, strict=True):
         start, stop = (0, n_times) if rows is None else rows
-        lo = max(0, start - first_lag)
-        hi = min(span, stop - first_lag)
-        if hi > lo:
-            y_pad[lo:hi, col : col + width] = y[lo + first_lag : hi + first_lag]
+        lo = min(max(0, start - first_lag), span)
+        hi = max(min(span, stop - first_lag), lo)
+        band = y_pad[:, col : col + width]
+        band[:lo] = 0.0
+        band[lo:hi] = y[lo + first_lag : hi + first_lag]
+        band[hi:] = 0.0
         col += width
     step, item = y_pad.strides
     windows = np.lib.stride_tricks.as_strided(
         y_pad, (n_blocks, size, col), (block * step, step, item), writeable=False
     )
-    y_spec = fft.rfft(windows, axis=1)
+    y_spec = scratch("lags_fft.y_spec", (n_blocks, n_freq, col), np.complex128)
+    np.fft.rfft(windows, axis=1, out=y_spec)
     # sum over blocks of X_b Y_b^T, one (n_in, n_out) product per frequency
-    spec = np.matmul(x_spec, y_spec.transpose(1, 0, 2))
-    corr = fft.irfft(spec, n=size, axis=0)[block - 1 : block - 1 + n_lags]
+    spec = scratch("lags_fft.spec", (n_freq, n_in, col), np.complex128)
+    np.matmul(x_spec.transpose(1, 2, 0), y_spec.transpose(1, 0, 2), out=spec)
+    corr = scratch("lags_fft.corr", (size, n_in, col))
+    np.fft.irfft(spec, n=size, axis=0, out=corr)
+    lagged = corr[block - 1 : block - 1 + n_lags]
     bounds = np.cumsum([0, *widths])
+    # copies: the scratch arrays are overwritten by the next call
     return [
-        np.ascontiguousarray(corr[:, :, a:b].transpose(1, 0, 2))
+        lagged[:, :, a:b].transpose(1, 0, 2).copy()
         for a, b in itertools.pairwise(bounds)
     ]

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from cogattn._core.scratch import scratch
 from cogattn._core.validation import is_tensor
 from cogattn.encoders._trf_iterative import CirculantPreconditioner, solve_alphas_cg
 from cogattn.encoders._trf_stats import LaggedStats
@@ -60,6 +61,7 @@ def build_problem(
     centering: str | None,
     backend: ModuleType,
     minus: LaggedStats | None = None,
+    out: np.ndarray | None = None,
 ) -> RidgeProblem:
     """Centre the statistics of a training set and move them to ``backend``.
 
@@ -82,6 +84,9 @@ def build_problem(
         the training set is ``st - minus``. For numpy statistics the Gram matrix of
         the difference is never formed on its own; one pass builds the centred,
         symmetrised result.
+    out : ndarray of shape (n_features * n_lags,) * 2 | None
+        For dense numpy statistics: where to write the centred Gram matrix (a
+        buffer reused from fold to fold has no fresh pages to fault in).
 
     Returns
     -------
@@ -150,7 +155,7 @@ def build_problem(
         gxo,
         goo,
         mean,
-        np.empty((p_l, p_l)),
+        np.empty((p_l, p_l)) if out is None else out,
     )
     if centering == "columns":  # xtx -= n mu mu' in place (symmetric: any order)
         from scipy.linalg import blas
@@ -248,6 +253,7 @@ def solve_alphas(
     backend: ModuleType,
     precond: CirculantPreconditioner | None = None,
     scale: float = 1.0,
+    work: np.ndarray | None = None,
 ) -> object:
     """Ridge coefficients for many penalties.
 
@@ -272,6 +278,9 @@ def solve_alphas(
         (:func:`cogattn.encoders._trf_iterative.circulant_preconditioner`).
     scale : float
         See ``precond``.
+    work : ndarray of shape (n_coef, n_coef) | None
+        numpy backend: a buffer for the shifted systems, each factored in place
+        (one reused from fold to fold has no fresh pages to fault in).
 
     Returns
     -------
@@ -289,7 +298,7 @@ def solve_alphas(
                 coef[i] = solve_exact(direct, np.full(coef.shape[2], alphas[i]), b)
         return coef
     if len(alphas) <= CHOLESKY_MAX_ALPHAS and n_coef >= CHOLESKY_MIN_COEF:
-        coefs = _solve_each_alpha(problem, alphas, backend)
+        coefs = _solve_each_alpha(problem, alphas, backend, work)
         if coefs is not None:
             return b.stack(coefs, axis=0)
     evals, evecs = b.eigh(problem.xtx)
@@ -300,15 +309,15 @@ def solve_alphas(
 
 
 def _solve_each_alpha(
-    problem: RidgeProblem, alphas: Any, backend: ModuleType
+    problem: RidgeProblem, alphas: Any, backend: ModuleType, work: Any = None
 ) -> list[object] | None:
     """One Cholesky solve per penalty; ``None`` if a system is not definite."""
     b = backend
     coefs = []
-    scratch = None  # numpy: one buffer, factored in place for every penalty
     for value in alphas:
-        system = _shifted(problem.xtx, float(value), b, out=scratch)
-        scratch = system if b.name == "numpy" else None
+        # numpy: one buffer, factored in place for every penalty
+        system = _shifted(problem.xtx, float(value), b, out=work)
+        work = system if b.name == "numpy" else None
         coef = b.solve_spd(system, problem.xty, overwrite_a=True)
         if coef is None:
             return None
@@ -491,7 +500,12 @@ def _quadratic_forms(gram: Any, wide: Any, n_alphas: int, backend: ModuleType) -
         op = LaggedOperator(gram, n_c // gram.n_lags, None)
         return (op.matvec(wide) * wide).sum(0).reshape(n_alphas, -1)
     if gram.shape[0] > n_c:  # ``gram`` is the Gram matrix of the augmented input
-        padded = backend.zeros((gram.shape[0], wide.shape[1]), dtype=wide.dtype)
+        if backend.name == "numpy":  # Fortran order, as BLAS reads it
+            shape = (wide.shape[1], gram.shape[0])
+            padded = scratch("trf.quadratic_forms", shape).T
+            padded[n_c:] = 0.0
+        else:
+            padded = backend.zeros((gram.shape[0], wide.shape[1]), dtype=wide.dtype)
         padded[:n_c] = wide
         wide = padded
     return backend.quadratic_forms(gram, wide).reshape(n_alphas, -1)

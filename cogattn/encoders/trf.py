@@ -24,6 +24,7 @@ from cogattn._core.backend import get_backend, infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.log import logger
 from cogattn._core.progress import progress_bar
+from cogattn._core.scratch import scratch
 from cogattn._core.validation import check_int, check_option
 from cogattn.encoders._ridge_checks import check_finite_sums
 from cogattn.encoders._ridge_linalg import single_blas_thread
@@ -333,12 +334,20 @@ class TRF(BaseEstimator):
             scores = np.zeros((alphas.size, n_out))
             if not on_host:
                 scores = backend.asarray(scores, dtype=backend.float64)
+            # host: each fold's centred Gram matrix and shifted systems reuse the
+            # same two buffers (fresh pages cost a fault each)
+            fold_gram = work = None
+            if on_host and not iterative:
+                size = (n_feat * n_lags,) * 2
+                fold_gram = scratch("trf.fold_gram", size)
+                work = scratch("trf.fold_system", size)
             for test_st in held_out:  # a handful of folds; all alphas at once
                 prob = build_problem(
-                    total, n_feat, n_lags, centering, backend, minus=test_st
-                )
+                    total, n_feat, n_lags, centering, backend, minus=test_st,
+                    out=fold_gram,
+                )  # fmt: skip
                 share = (total.n_rows - test_st.n_rows) / total.n_rows
-                coef = solve_alphas(prob, alphas, backend, precond, share)
+                coef = solve_alphas(prob, alphas, backend, precond, share, work)
                 inter = intercepts(prob, coef, backend)
                 r = cv_scores_from_stats(coef, inter, test_st, n_feat, n_lags, backend)
                 if on_host:

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from cogattn._core.scratch import scratch as _scratch
+
 name = "numpy"
 device = "cpu"
 float32 = np.float32
@@ -135,9 +137,13 @@ def quadratic_forms(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     # a C-ordered matrix, read in Fortran order, is its transpose: whose lower
     # triangle is the upper triangle of a
     tri, lower = (a.T, 1) if a.flags.c_contiguous else (np.asfortranarray(a), 0)
-    prod = blas.dtrmm(1.0, tri, np.array(x, order="F"), lower=lower, overwrite_b=1)
+    # the product overwrites a copy of x: a scratch array, no fresh pages
+    work = _scratch("backend.quadratic_forms", x.shape[::-1]).T
+    work[...] = x
+    prod = blas.dtrmm(1.0, tri, work, lower=lower, overwrite_b=1)
     # einsum, not matmul: numpy's own BLAS would wake a second thread pool
-    return np.einsum("ik,ik->k", 2.0 * prod - np.diagonal(a)[:, None] * x, x)
+    twice = np.einsum("ik,ik->k", prod, x)
+    return 2.0 * twice - np.einsum("i,ik,ik->k", np.diagonal(a), x, x)
 
 
 def _fortran_operand(m: np.ndarray) -> tuple[np.ndarray, bool]:
