@@ -75,6 +75,7 @@ def _gram_from_correlations(
     k_tail: int,
     gram: np.ndarray,
     upper_only: bool,
+    accumulate: bool,
 ) -> np.ndarray:
     """Assemble the lagged Gram matrix from full correlations minus edge strips.
 
@@ -101,6 +102,8 @@ def _gram_from_correlations(
     upper_only : bool
         Fill only the blocks of feature pairs ``i <= j`` (the others keep their
         values).
+    accumulate : bool
+        Add to the entries of ``gram`` instead of overwriting them.
 
     Returns
     -------
@@ -119,9 +122,11 @@ def _gram_from_correlations(
         for a in range(n_lags):
             for b in range(n_lags):
                 di = lags[a] - lags[b] - d_min
-                gram[i * n_lags + a, j * n_lags + b] = (
-                    corr[di, i, j] - head[di, kh[a, b]] - tail[di, kt[a, b]]
-                )
+                v = corr[di, i, j] - head[di, kh[a, b]] - tail[di, kt[a, b]]
+                if accumulate:
+                    gram[i * n_lags + a, j * n_lags + b] += v
+                else:
+                    gram[i * n_lags + a, j * n_lags + b] = v
     return gram
 
 
@@ -138,6 +143,7 @@ def _gram_from_correlations_symmetric(
     k_tail: int,
     gram: np.ndarray,
     upper_only: bool,
+    accumulate: bool,
 ) -> np.ndarray:
     """:func:`_gram_from_correlations` over blocks ``i <= j``, mirrored.
 
@@ -163,9 +169,14 @@ def _gram_from_correlations_symmetric(
             for b in range(n_lags):
                 di = lags[a] - lags[b] - d_min
                 v = corr[di, i, j] - head[di, kh[a, b]] - tail[di, kt[a, b]]
-                gram[i * n_lags + a, j * n_lags + b] = v
-                if not upper_only:
-                    gram[j * n_lags + b, i * n_lags + a] = v
+                if accumulate:
+                    gram[i * n_lags + a, j * n_lags + b] += v
+                    if not upper_only:
+                        gram[j * n_lags + b, i * n_lags + a] += v
+                else:
+                    gram[i * n_lags + a, j * n_lags + b] = v
+                    if not upper_only:
+                        gram[j * n_lags + b, i * n_lags + a] = v
     return gram
 
 

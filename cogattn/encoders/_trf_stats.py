@@ -14,6 +14,7 @@ other devices, and every later step stays there.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -34,7 +35,7 @@ from cogattn.encoders.lags import (
     _row_range,
 )
 
-__all__ = ["LaggedStats", "each_trial_stats", "trial_stats"]
+__all__ = ["LaggedStats", "each_group_stats", "each_trial_stats", "trial_stats"]
 
 
 @dataclass
@@ -115,6 +116,7 @@ def trial_stats(
     edges: str,
     factored: bool = False,
     upper_only: bool = False,
+    add_gram_to: tuple[np.ndarray, threading.Lock] | None = None,
 ) -> LaggedStats:
     """Sufficient statistics of one trial (inputs already validated, float64).
 
@@ -135,6 +137,10 @@ def trial_stats(
     upper_only : bool
         Fill only the Gram matrix's blocks of feature pairs ``i <= j``, zeros
         elsewhere (numpy trials; for the host solvers, which read that triangle).
+    add_gram_to : (ndarray, lock) | None
+        numpy trials with ``upper_only`` and not ``factored``: add the Gram
+        matrix's upper blocks into this array, holding the lock while writing,
+        instead of returning a new matrix (the returned ``gram`` is then ``None``).
 
     Returns
     -------
@@ -195,6 +201,12 @@ def trial_stats(
         if corr is None:
             corr = _correlations_symmetric(xa, diffs)
         gram: Any = LaggedCorrelations(corr, {key: segments})
+    elif add_gram_to is not None:
+        _lagged_gram_np(
+            xa, lags, edges, corr=corr, upper_only=True, add_to=add_gram_to[0],
+            lock=add_gram_to[1],
+        )  # fmt: skip
+        gram = None
     else:
         gram = _lagged_gram_np(xa, lags, edges, corr=corr, upper_only=upper_only)
     return LaggedStats(
@@ -241,18 +253,116 @@ def each_trial_stats(
     """
 
     def one(pair: tuple[Any, Any]) -> LaggedStats:
+        return trial_stats(
+            pair[0], pair[1], lags, edges, factored=factored, upper_only=upper_only
+        )
+
+    return _map_trials(one, pairs, done, threads=not is_tensor(pairs[0][0]))
+
+
+def each_group_stats(
+    pairs: Sequence[tuple[Any, Any]],
+    groups: Sequence[Sequence[int]],
+    lags: np.ndarray,
+    edges: str,
+    factored: bool = False,
+    upper_only: bool = False,
+    done: Callable[[int], Any] | None = None,
+) -> list[LaggedStats]:
+    """Sum :func:`trial_stats` over each of disjoint groups of trials (k folds).
+
+    For numpy trials with ``upper_only`` (and not ``factored``) every trial adds
+    its Gram matrix straight into its group's matrix, so no trial's matrix is
+    ever allocated, written whole and summed afterwards. Trials run in threads
+    as in :func:`each_trial_stats`, taking the groups in turn, and a lock per
+    group serialises the additions into one matrix.
+
+    Parameters
+    ----------
+    pairs : sequence of (x, y)
+        Input and output trials.
+    groups : sequence of sequence of int
+        Disjoint lists of trial indices; trials in no group are skipped.
+    lags, edges, factored, upper_only, done
+        As in :func:`each_trial_stats`.
+
+    Returns
+    -------
+    stats : list of LaggedStats
+        One sum per group, in order.
+    """
+    members = [[int(t) for t in group] for group in groups]
+    flat = [t for group in members for t in group]
+    if len(set(flat)) != len(flat) or not all(members):
+        raise ValueError(f"groups must be disjoint and not empty, got {members}")
+    if factored or not upper_only or is_tensor(pairs[0][0]):
+        per_trial = each_trial_stats(
+            [pairs[t] for t in flat], lags, edges, factored, upper_only, done
+        )
+        found = dict(zip(flat, per_trial, strict=True))
+        # each trial is in one group: its arrays may hold the group's sum
+        return [
+            LaggedStats.sum([found[t] for t in group], reuse_first=True)
+            for group in members
+        ]
+    size = (pairs[0][0].shape[1] + 1) * lags.size
+    # zeros from calloc: the blocks below the diagonal are never touched
+    grams = [np.zeros((size, size)) for _ in members]
+    locks = [threading.Lock() for _ in members]
+    group_of = {t: k for k, group in enumerate(members) for t in group}
+    # one trial of each group in turn: two threads rarely want the same lock
+    turns = itertools.zip_longest(*members)
+    order = [t for turn in turns for t in turn if t is not None]
+
+    def one(t: int) -> LaggedStats:
+        k = group_of[t]
+        x, y = pairs[t]
+        return trial_stats(
+            x, y, lags, edges, upper_only=True, add_gram_to=(grams[k], locks[k])
+        )
+
+    found = dict(zip(order, _map_trials(one, order, done, threads=True), strict=True))
+    return [
+        _summed_with_gram([found[t] for t in group], gram)
+        for group, gram in zip(members, grams, strict=True)
+    ]
+
+
+def _summed_with_gram(items: list[LaggedStats], gram: np.ndarray) -> LaggedStats:
+    """Sum of statistics without Gram matrices (summed into the first's arrays)."""
+    out = items[0]
+    for item in items[1:]:
+        for name in out.__dataclass_fields__:
+            if name == "gram":
+                continue
+            value = getattr(out, name)
+            if isinstance(value, np.ndarray):
+                value += getattr(item, name)
+            else:
+                setattr(out, name, value + getattr(item, name))
+    out.gram = gram
+    return out
+
+
+def _map_trials(
+    fn: Callable[[Any], LaggedStats],
+    items: Sequence[Any],
+    done: Callable[[int], Any] | None,
+    threads: bool,
+) -> list[LaggedStats]:
+    """``[fn(item) for item in items]``, in threads when asked and cores allow."""
+
+    def one(item: Any) -> LaggedStats:
         # numpy's error state is per thread: set it in the worker
         with np.errstate(over="ignore", invalid="ignore"):
-            out = trial_stats(
-                pair[0], pair[1], lags, edges, factored=factored, upper_only=upper_only
-            )
+            out = fn(item)
         if done is not None:
             done(1)
         return out
 
-    if min(len(pairs), _usable_cores()) < 2 or is_tensor(pairs[0][0]):
-        return [one(pair) for pair in pairs]
-    return list(_pool().map(one, pairs))
+    if not threads or min(len(items), _usable_cores()) < 2:
+        return [one(item) for item in items]
+    return list(_pool().map(one, items))
 
 
 def _usable_cores() -> int:

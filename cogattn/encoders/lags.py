@@ -19,6 +19,7 @@ stay on their device and go to :mod:`cogattn.encoders._lags_torch`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import numpy as np
@@ -251,12 +252,16 @@ def _lagged_gram_np(
     edges: str,
     corr: np.ndarray | None = None,
     upper_only: bool = False,
+    add_to: np.ndarray | None = None,
+    lock: contextlib.AbstractContextManager | None = None,
 ) -> np.ndarray:
     """:func:`lagged_gram` of a checked 2-D numpy trial and checked lags.
 
     ``corr``: the trial's :func:`_correlations_symmetric`, when already computed.
     ``upper_only``: fill only the blocks of feature pairs ``i <= j`` (the others
     are zeros), half the writes for a consumer that reads one triangle.
+    ``add_to``: add the Gram matrix into this array (returned) instead of a new
+    one, holding ``lock`` while writing (several trials may share the array).
     """
     from cogattn.encoders import _lags_numba
 
@@ -278,12 +283,16 @@ def _lagged_gram_np(
     else:
         kernel = _lags_numba.gram_from_correlations_parallel
     size = x.shape[1] * lags.size
-    # zeros from calloc: pages that are never written are never touched
-    gram = np.zeros((size, size)) if upper_only else np.empty((size, size))
-    return kernel(
-        x, corr, lags, int(diffs[0]), kh, kt, s0.astype(np.int64),
-        s1.astype(np.int64), k_head, k_tail, gram, upper_only,
-    )  # fmt: skip
+    if add_to is None:
+        # zeros from calloc: pages that are never written are never touched
+        gram = np.zeros((size, size)) if upper_only else np.empty((size, size))
+    else:
+        gram = add_to
+    with lock if lock is not None else contextlib.nullcontext():
+        return kernel(
+            x, corr, lags, int(diffs[0]), kh, kt, s0.astype(np.int64),
+            s1.astype(np.int64), k_head, k_tail, gram, upper_only, add_to is not None,
+        )  # fmt: skip
 
 
 def lagged_cross(

@@ -44,7 +44,7 @@ from cogattn.encoders._trf_solvers import (
     solve_alphas,
     solve_exact,
 )
-from cogattn.encoders._trf_stats import LaggedStats, each_trial_stats
+from cogattn.encoders._trf_stats import LaggedStats, each_group_stats
 from cogattn.encoders._trf_structured import as_matvec
 from cogattn.encoders.lags import (
     EDGE_MODES,
@@ -309,13 +309,18 @@ class TRF(BaseEstimator):
         # conjugate gradients, on Gram matrices kept as correlations and edge rows
         iterative = on_host and use_iterative(n_feat, n_lags, n_out, n_rows)
         # overflow is reported below as one clear error, not as numpy warnings
+        folds = trial_folds(len(x), self.cv) if alphas.size > 1 else []
+        # statistics summed per group of trials as they come: per k-fold test set
+        # (each fold trains on the others), all trials without cross-validation,
+        # otherwise per trial
+        groups, kfold = _stat_groups(folds, len(x))
         bar = progress_bar(total=len(x), desc="TRF", verbose=verbose, unit="trial")
         with bar, np.errstate(over="ignore", invalid="ignore"):
-            stats = each_trial_stats(
-                list(zip(x, y, strict=True)), lags, self.edges,
+            stats = each_group_stats(
+                list(zip(x, y, strict=True)), groups, lags, self.edges,
                 factored=iterative, upper_only=on_host, done=bar.update,
             )  # fmt: skip
-            total = LaggedStats.sum(stats)
+            total = stats[0] if len(stats) == 1 else LaggedStats.sum(stats)
         # finite data whose squares overflow: every later product would be inf/NaN
         # (the cross products are bounded by these two by Cauchy-Schwarz)
         forward = self.direction == "forward"
@@ -328,9 +333,9 @@ class TRF(BaseEstimator):
         if iterative:
             precond = circulant_preconditioner(prob_all.xtx, n_feat, n_lags)
         if alphas.size > 1:
-            folds = trial_folds(len(stats), self.cv)
-            held_out = _held_out_sums(stats, [test for _, test in folds])
-            del stats  # the disjoint folds' sums reuse the trials' arrays
+            # (held-out trials, trials outside the training set) of every fold
+            held_out = _fold_sums(stats, folds, kfold)
+            del stats  # the folds' sums may reuse the groups' arrays
             scores = np.zeros((alphas.size, n_out))
             if not on_host:
                 scores = backend.asarray(scores, dtype=backend.float64)
@@ -341,12 +346,12 @@ class TRF(BaseEstimator):
                 size = (n_feat * n_lags,) * 2
                 fold_gram = scratch("trf.fold_gram", size)
                 work = scratch("trf.fold_system", size)
-            for test_st in held_out:  # a handful of folds; all alphas at once
+            for test_st, out_st in held_out:  # a handful of folds; all alphas at once
                 prob = build_problem(
-                    total, n_feat, n_lags, centering, backend, minus=test_st,
+                    total, n_feat, n_lags, centering, backend, minus=out_st,
                     out=fold_gram,
                 )  # fmt: skip
-                share = (total.n_rows - test_st.n_rows) / total.n_rows
+                share = 1.0 if out_st is None else 1.0 - out_st.n_rows / total.n_rows
                 coef = solve_alphas(prob, alphas, backend, precond, share, work)
                 inter = intercepts(prob, coef, backend)
                 r = cv_scores_from_stats(coef, inter, test_st, n_feat, n_lags, backend)
@@ -514,19 +519,56 @@ class TRF(BaseEstimator):
         )
 
 
-def _held_out_sums(stats: list[Any], tests: list[np.ndarray]) -> list[Any]:
-    """Return the summed statistics of every fold's held-out trials.
+def _stat_groups(
+    folds: list[tuple[np.ndarray, np.ndarray]], n_trials: int
+) -> tuple[list[list[int]], bool]:
+    """Return the groups of trials whose statistics are summed as they come.
 
-    When no trial is held out twice (k-fold), each sum accumulates into its first
-    trial's arrays instead of a copy (those trials' own statistics are not needed
-    again); otherwise every sum is a fresh copy.
+    Returns the groups and whether they are the folds' test sets of a k-fold
+    cross-validation (disjoint, covering every trial, each fold training on all
+    the others). Without folds, one group holds every trial; for other folds,
+    each trial is a group.
     """
-    flat = np.concatenate([np.asarray(t).ravel() for t in tests])
-    disjoint = np.unique(flat).size == flat.size
-    return [
-        LaggedStats.sum([stats[int(t)] for t in test], reuse_first=disjoint)
-        for test in tests
-    ]
+    if not folds:
+        return [list(range(n_trials))], False
+    every = np.arange(n_trials)
+    tests = [np.sort(np.asarray(test, dtype=np.int64).ravel()) for _, test in folds]
+    flat = np.concatenate(tests)
+    kfold = flat.size == n_trials and np.array_equal(np.sort(flat), every)
+    kfold = kfold and all(
+        np.array_equal(np.setdiff1d(every, train), test)
+        for (train, _), test in zip(folds, tests, strict=True)
+    )
+    if kfold:
+        return [t.tolist() for t in tests], True
+    return [[t] for t in range(n_trials)], False
+
+
+def _fold_sums(
+    stats: list[Any], folds: list[tuple[np.ndarray, np.ndarray]], kfold: bool
+) -> list[tuple[Any, Any]]:
+    """Return every fold's statistics of held-out and of non-training trials.
+
+    ``stats`` are the groups' sums from :func:`_stat_groups`. For k-fold both are
+    the fold's group. Otherwise each is a fresh sum of per-trial statistics (a
+    trial may be held out by several folds): a fold trains on its ``train``
+    trials, which need not be all the trials it does not test (``None``: it
+    trains on every trial).
+    """
+    if kfold:
+        return [(st, st) for st in stats]
+    every = np.arange(len(stats))
+    out = []
+    for train, test in folds:
+        test = np.sort(np.asarray(test, dtype=np.int64).ravel())
+        test_st = LaggedStats.sum([stats[t] for t in test])
+        rest = np.setdiff1d(every, train)
+        if np.array_equal(rest, test):
+            out.append((test_st, test_st))
+        else:
+            rest_st = LaggedStats.sum([stats[t] for t in rest]) if rest.size else None
+            out.append((test_st, rest_st))
+    return out
 
 
 def _blas_threads(n_coef: int) -> Any:

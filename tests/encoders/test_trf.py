@@ -211,34 +211,34 @@ def test_backward_patterns_closed_form(trf_data):
     np.testing.assert_array_equal(lags, -np.arange(10, -1, -1))
 
 
-# k-fold (disjoint held-out sets, summed in place) and folds that hold a trial out
-# twice (summed into copies)
+# k-fold (statistics summed per fold), shuffled k-fold, folds that hold a trial out
+# twice, and folds that train on fewer trials than they do not test
 CV_FORMS = {
-    "kfold": (2, ([0, 1], [2, 3])),
-    "overlapping": (
-        [([2, 3], [0, 1]), ([1, 3], [0, 2]), ([0, 1], [2, 3])],
-        ([0, 1], [0, 2], [2, 3]),
-    ),
+    "kfold": [([2, 3], [0, 1]), ([0, 1], [2, 3])],
+    "shuffled": [([0, 2], [3, 1]), ([1, 3], [2, 0])],
+    "overlapping": [([2, 3], [0, 1]), ([1, 3], [0, 2]), ([0, 1], [2, 3])],
+    "forward_chaining": [([0], [1]), ([0, 1], [2]), ([1, 2], [3]), ([0, 1, 2, 3], [3])],
 }
 
 
 @pytest.mark.parametrize("form", sorted(CV_FORMS))
 def test_cv_scores_equal_brute_force(trf_data, form):
-    # held-out r from sufficient statistics == predicting the held-out trials
+    # held-out r from sufficient statistics == predicting the held-out trials of
+    # a model fitted on the fold's training trials
     stim, resp, _ = trf_data
-    cv, tests = CV_FORMS[form]
+    folds = CV_FORMS[form]
+    cv = 2 if form == "kfold" else folds
     alphas = [0.1, 10.0, 1e4]
     model = TRF(-0.02, 0.1, 100.0, alpha=alphas, cv=cv).fit(stim, resp)
     expect = np.zeros((3, 3))
-    for test in tests:
-        train = [k for k in range(4) if k not in test]
+    for train, test in folds:
         for i, a in enumerate(alphas):
             m = TRF(-0.02, 0.1, 100.0, alpha=a).fit(
                 [stim[k] for k in train], [resp[k] for k in train]
             )
             pred = np.concatenate(m.predict([stim[k] for k in test]))
             r = pearsonr(np.concatenate([resp[k] for k in test]), pred)
-            expect[i] += r / len(tests)
+            expect[i] += r / len(folds)
     np.testing.assert_allclose(model.cv_scores_, expect, atol=1e-9)
     assert model.best_alpha_ == alphas[int(np.argmax(expect.mean(1)))]
 

@@ -79,6 +79,47 @@ def test_each_trial_stats_in_threads_equal_one_at_a_time(monkeypatch) -> None:
         assert st_.n_rows == want.n_rows
 
 
+@pytest.mark.parametrize(
+    ("factored", "upper_only", "cores"),
+    [(False, True, 3), (False, True, 1), (False, False, 3), (True, False, 3)],
+)
+def test_group_stats_equal_the_sums_of_trial_stats(
+    monkeypatch, factored, upper_only, cores
+) -> None:
+    # reference: trial_stats trial by trial, summed per group; the dense host path
+    # adds every trial's Gram matrix into its group's under a lock, in threads
+    from cogattn.encoders import _trf_stats
+
+    rng = np.random.default_rng(6)
+    pairs = [
+        (rng.standard_normal((80 + 5 * k, 3)), rng.standard_normal((80 + 5 * k, 2)))
+        for k in range(7)
+    ]
+    lags = np.arange(-3, 7)
+    groups = [[4, 0], [6], [1, 5, 2]]  # trial 3 in no group: skipped
+    calls: list[int] = []
+    monkeypatch.setattr(_trf_stats, "_usable_cores", lambda: cores)
+    got = _trf_stats.each_group_stats(
+        pairs, groups, lags, "zero", factored=factored, upper_only=upper_only,
+        done=calls.append,
+    )  # fmt: skip
+    assert calls == [1] * 6
+    for group, st_ in zip(groups, got, strict=True):
+        parts = [
+            trial_stats(*pairs[t], lags, "zero", factored, upper_only) for t in group
+        ]
+        want = _trf_stats.LaggedStats.sum(parts)
+        gram, ref = (st_.gram, want.gram)
+        if factored:
+            gram, ref = gram.corr, ref.corr
+        np.testing.assert_allclose(gram, ref, rtol=1e-13, atol=1e-12)
+        np.testing.assert_allclose(st_.cross, want.cross, rtol=1e-13, atol=1e-12)
+        np.testing.assert_allclose(st_.y_sq, want.y_sq, rtol=1e-13)
+        assert st_.n_rows == want.n_rows and st_.n_all == want.n_all
+    with pytest.raises(ValueError, match="disjoint"):
+        _trf_stats.each_group_stats(pairs, [[0, 1], [1]], lags, "zero")
+
+
 def test_a_forked_child_computes_statistics_in_its_own_threads(monkeypatch) -> None:
     # the parent's thread pool does not survive fork; the child must not wait on it
     import multiprocessing
