@@ -12,6 +12,7 @@ import numpy as np
 from cogattn._core.jit import jit, prange
 
 __all__ = [
+    "add_upper_blocks",
     "centered_gram",
     "centered_gram_parallel",
     "edge_sums",
@@ -113,20 +114,35 @@ def _gram_from_correlations(
     n_feat = x.shape[1]
     n_lags = lags.shape[0]
     n_diffs = corr.shape[0]
-    for ij in prange(n_feat * n_feat):
+    # where entry (a, b) reads the correlation and the flattened edge sums
+    at_d = np.empty((n_lags, n_lags), dtype=np.int64)
+    at_h = np.empty((n_lags, n_lags), dtype=np.int64)
+    at_t = np.empty((n_lags, n_lags), dtype=np.int64)
+    for a in range(n_lags):
+        for b in range(n_lags):
+            di = lags[a] - lags[b] - d_min
+            at_d[a, b] = di
+            at_h[a, b] = di * (k_head + 1) + kh[a, b]
+            at_t[a, b] = di * (k_tail + 1) + kt[a, b]
+    c = np.empty(n_diffs)
+    for ij in range(n_feat * n_feat):
         i = ij // n_feat
         j = ij % n_feat
         if upper_only and j < i:
             continue
         head, tail = edge_sums(x, i, j, n_diffs, d_min, s0, s1, k_head, k_tail)
+        h = head.ravel()
+        t = tail.ravel()
+        for di in range(n_diffs):  # contiguous: read n_lags**2 times
+            c[di] = corr[di, i, j]
         for a in range(n_lags):
+            row = gram[i * n_lags + a, j * n_lags : (j + 1) * n_lags]
             for b in range(n_lags):
-                di = lags[a] - lags[b] - d_min
-                v = corr[di, i, j] - head[di, kh[a, b]] - tail[di, kt[a, b]]
+                v = c[at_d[a, b]] - h[at_h[a, b]] - t[at_t[a, b]]
                 if accumulate:
-                    gram[i * n_lags + a, j * n_lags + b] += v
+                    row[b] += v
                 else:
-                    gram[i * n_lags + a, j * n_lags + b] = v
+                    row[b] = v
     return gram
 
 
@@ -192,6 +208,7 @@ def _centered_gram(
     goo: np.ndarray,
     mean: np.ndarray,
     out: np.ndarray,
+    upper_only: bool,
 ) -> np.ndarray:
     """``total - minus`` with signal centering, in one pass.
 
@@ -212,13 +229,16 @@ def _centered_gram(
         Signal means removed before lagging (zeros: no centering).
     out : ndarray of shape (n_features * n_lags, n_features * n_lags)
         Output (allocated by numpy, which asks the kernel for huge pages).
+    upper_only : bool
+        Write only the upper triangle (what a Cholesky factorisation reads); the
+        lower one keeps its values.
 
     Returns
     -------
     gram : ndarray of shape (n_features * n_lags, n_features * n_lags)
         ``D = total - minus`` minus the products the means take out: entry ``(i a,
         j b)`` gains ``-m_j gxo[i, a, b] - m_i gxo[j, b, a] + m_i m_j goo[a, b]``;
-        exactly symmetric.
+        exactly symmetric (or its upper triangle).
     """
     n_lags = gxo.shape[1]
     sub = minus.shape[0] > 0
@@ -239,9 +259,35 @@ def _centered_gram(
                     + mean[i] * mean[j] * goo[a, b]
                 )
                 out[r, c] = v
-                out[c, r] = v
+                if not upper_only:
+                    out[c, r] = v
+    return out
+
+
+def _add_upper_blocks(out: np.ndarray, term: np.ndarray, block: int) -> np.ndarray:
+    """Add the blocks ``i <= j`` of a square matrix into ``out``.
+
+    Parameters
+    ----------
+    out : ndarray of shape (m, m)
+        Accumulator; its blocks below the diagonal are left as they are.
+    term : ndarray of shape (m, m)
+        Matrix whose blocks ``(i, j)``, ``i <= j``, of ``block`` rows and columns
+        are added (the others are not read).
+    block : int
+        Rows (and columns) per block; ``m`` is a multiple of it.
+
+    Returns
+    -------
+    out : ndarray
+    """
+    m = out.shape[0]
+    for r in prange(m):
+        for c in range((r // block) * block, m):  # from the row's diagonal block
+            out[r, c] += term[r, c]
     return out
 
 
 centered_gram = jit()(_centered_gram)
 centered_gram_parallel = jit(parallel=True)(_centered_gram)
+add_upper_blocks = jit(parallel=True)(_add_upper_blocks)

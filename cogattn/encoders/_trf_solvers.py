@@ -25,6 +25,7 @@ __all__ = [
     "RidgeProblem",
     "build_problem",
     "cv_scores_from_stats",
+    "full_gram",
     "intercepts",
     "solve_alphas",
     "solve_exact",
@@ -46,12 +47,26 @@ class RidgeProblem:
         Prediction is ``design @ coef + (y_shift - x_shift @ coef)``.
     y_shift : array of shape (n_outputs,)
         See ``x_shift``.
+    upper_only : bool
+        Only the upper triangle of a dense numpy ``xtx`` holds values (all that a
+        Cholesky factorisation reads); :func:`full_gram` mirrors it.
     """
 
     xtx: object
     xty: object
     x_shift: object
     y_shift: object
+    upper_only: bool = False
+
+
+def full_gram(problem: RidgeProblem) -> object:
+    """Return ``problem.xtx`` with both triangles (mirrored in place if needed)."""
+    if problem.upper_only:
+        xtx = problem.xtx
+        lower = np.tri(xtx.shape[0], k=-1, dtype=bool)
+        np.copyto(xtx, xtx.T, where=lower)
+        problem.upper_only = False
+    return problem.xtx
 
 
 def build_problem(
@@ -62,6 +77,7 @@ def build_problem(
     backend: ModuleType,
     minus: LaggedStats | None = None,
     out: np.ndarray | None = None,
+    upper_only: bool = False,
 ) -> RidgeProblem:
     """Centre the statistics of a training set and move them to ``backend``.
 
@@ -87,6 +103,9 @@ def build_problem(
     out : ndarray of shape (n_features * n_lags,) * 2 | None
         For dense numpy statistics: where to write the centred Gram matrix (a
         buffer reused from fold to fold has no fresh pages to fault in).
+    upper_only : bool
+        For dense numpy statistics: write only the upper triangle of the centred
+        Gram matrix (see :attr:`RidgeProblem.upper_only`).
 
     Returns
     -------
@@ -156,17 +175,26 @@ def build_problem(
         goo,
         mean,
         np.empty((p_l, p_l)) if out is None else out,
+        upper_only,
     )
     if centering == "columns":  # xtx -= n mu mu' in place (symmetric: any order)
         from scipy.linalg import blas
 
         blas.dger(-small.n_rows, x_shift, x_shift, a=xtx.T, overwrite_a=True)
-    return RidgeProblem(
-        xtx=b.asarray(xtx, dtype=b.float64),
-        xty=b.asarray(np.ascontiguousarray(xty), dtype=b.float64),
-        x_shift=b.asarray(x_shift, dtype=b.float64),
-        y_shift=b.asarray(y_shift, dtype=b.float64),
+    problem = RidgeProblem(
+        xtx=xtx,
+        xty=np.ascontiguousarray(xty),
+        x_shift=x_shift,
+        y_shift=np.asarray(y_shift, dtype=np.float64),
+        upper_only=upper_only,
     )
+    if b.name != "numpy":
+        full_gram(problem)
+        problem = RidgeProblem(
+            *(b.asarray(v, dtype=b.float64) for v in (xtx, problem.xty, x_shift)),
+            b.asarray(problem.y_shift, dtype=b.float64),
+        )
+    return problem
 
 
 def _without_gram(st: LaggedStats) -> LaggedStats:
@@ -301,7 +329,7 @@ def solve_alphas(
         coefs = _solve_each_alpha(problem, alphas, backend, work)
         if coefs is not None:
             return b.stack(coefs, axis=0)
-    evals, evecs = b.eigh(problem.xtx)
+    evals, evecs = b.eigh(full_gram(problem))
     proj = b.matmul(b.transpose(evecs), problem.xty)  # (n_coef, n_outputs)
     al = b.asarray(np.asarray(alphas, dtype=np.float64), dtype=b.float64)
     scale = 1.0 / (evals[None, :] + al[:, None])  # (n_alphas, n_coef)

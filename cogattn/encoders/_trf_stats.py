@@ -79,15 +79,31 @@ class LaggedStats:
         )
 
     @classmethod
-    def sum(cls, items: list[LaggedStats], reuse_first: bool = False) -> LaggedStats:
+    def sum(
+        cls, items: list[LaggedStats], reuse_first: bool = False, block: int = 0
+    ) -> LaggedStats:
         """Sum of statistics, accumulated in place.
 
         ``a + b + c`` allocates a new Gram matrix for every ``+``; this allocates
         one, or none with ``reuse_first`` (the first item's arrays then hold the sum:
-        only for statistics that are not needed on their own afterwards).
+        only for statistics that are not needed on their own afterwards). With
+        ``block`` (rows per feature, numpy Gram matrices filled with ``upper_only``)
+        only the blocks of feature pairs ``i <= j`` are read and summed, into a new
+        matrix whose other blocks are zeros.
         """
         fields = list(cls.__dataclass_fields__)
         first = [getattr(items[0], f) for f in fields]
+        if block:
+            from cogattn.encoders._lags_numba import add_upper_blocks
+
+            gram = np.zeros_like(first[0])
+            for item in items:
+                add_upper_blocks(gram, item.gram, block)
+            rest = [_fresh_copy(v) for v in first[1:]]
+            for item in items[1:]:
+                for k, f in enumerate(fields[1:]):
+                    rest[k] += getattr(item, f)
+            return cls(gram, *rest)
         out = first if reuse_first else [_fresh_copy(v) for v in first]
         for item in items[1:]:
             for k, f in enumerate(fields):

@@ -323,7 +323,7 @@ class LaggedOperator:
 
         out = _lags_numba.centered_gram(
             full, np.zeros((0, 0)), _feature_pairs(p), gxo, goo,
-            np.asarray(mean, dtype=float), np.empty((p_l, p_l)),
+            np.asarray(mean, dtype=float), np.empty((p_l, p_l)), False,
         )  # fmt: skip
         if self.centering == "columns":
             out -= self.n_rows * np.outer(self.col_mean, self.col_mean)

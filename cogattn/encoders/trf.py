@@ -320,7 +320,11 @@ class TRF(BaseEstimator):
                 list(zip(x, y, strict=True)), groups, lags, self.edges,
                 factored=iterative, upper_only=on_host, done=bar.update,
             )  # fmt: skip
-            total = stats[0] if len(stats) == 1 else LaggedStats.sum(stats)
+            if len(stats) == 1:
+                total = stats[0]
+            else:  # host: the groups' Gram matrices hold blocks i <= j only
+                block = n_lags if on_host and not iterative else 0
+                total = LaggedStats.sum(stats, block=block)
         # finite data whose squares overflow: every later product would be inf/NaN
         # (the cross products are bounded by these two by Cauchy-Schwarz)
         forward = self.direction == "forward"
@@ -349,7 +353,7 @@ class TRF(BaseEstimator):
             for test_st, out_st in held_out:  # a handful of folds; all alphas at once
                 prob = build_problem(
                     total, n_feat, n_lags, centering, backend, minus=out_st,
-                    out=fold_gram,
+                    out=fold_gram, upper_only=fold_gram is not None,
                 )  # fmt: skip
                 share = 1.0 if out_st is None else 1.0 - out_st.n_rows / total.n_rows
                 coef = solve_alphas(prob, alphas, backend, precond, share, work)

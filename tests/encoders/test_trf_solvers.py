@@ -126,3 +126,56 @@ def test_in_place_sums_equal_pairwise_sums(edges: str) -> None:
     for f in fields:
         np.testing.assert_allclose(getattr(copied, f), getattr(want, f), rtol=1e-12)
         np.testing.assert_allclose(getattr(reused, f), getattr(want, f), rtol=1e-12)
+
+
+@pytest.mark.parametrize("indefinite", [False, True])
+def test_upper_triangle_problem_solves_as_the_full_one(indefinite: bool) -> None:
+    """A Gram matrix given by its upper triangle only (garbage below) solves alike.
+
+    Reference: the same problem with the whole symmetric matrix. The Cholesky path
+    reads the upper triangle; an indefinite system falls back to the
+    eigendecomposition, which first mirrors the triangle.
+    """
+    b = get_backend("numpy")
+    n = _trf_solvers.CHOLESKY_MIN_COEF + 2
+    full = _problem(n, 3, b, seed=5)
+    if indefinite:
+        full.xtx[0, 0] = -50.0
+    alphas = np.logspace(-1, 2, 4)
+    ref = solve_alphas(full, alphas, b)
+    garbage = np.triu(full.xtx) + np.tril(np.full((n, n), 1e300), -1)
+    upper = RidgeProblem(garbage, full.xty, full.x_shift, full.y_shift, upper_only=True)
+    got = solve_alphas(upper, alphas, b)
+    np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12 * abs(ref).max())
+    # the Cholesky path never mirrors; the fallback did, in place
+    assert upper.upper_only is not indefinite
+    np.testing.assert_array_equal(_trf_solvers.full_gram(upper), full.xtx)
+
+
+def test_centred_fold_gram_upper_triangle_equals_the_full_build(rng) -> None:
+    """``build_problem(upper_only=True)`` writes the full build's upper triangle."""
+    from cogattn.encoders._trf_stats import LaggedStats, each_group_stats
+
+    lags = np.arange(-2, 6)
+    pairs = [
+        (rng.standard_normal((70, 3)), rng.standard_normal((70, 2))) for _ in range(4)
+    ]
+    stats = each_group_stats(pairs, [[0, 1], [2, 3]], lags, "zero", upper_only=True)
+    total = LaggedStats.sum(stats, block=lags.size)
+    dense = each_group_stats(pairs, [[0, 1, 2, 3]], lags, "zero")[0]
+    upper = np.kron(np.triu(np.ones((4, 4))), np.ones((8, 8))) > 0
+    np.testing.assert_allclose(total.gram[upper], dense.gram[upper], rtol=1e-12)
+    np.testing.assert_array_equal(total.gram[~upper], 0.0)
+    b = get_backend("numpy")
+    for centering in ("signal", "columns", None):
+        ref = _trf_solvers.build_problem(total, 3, 8, centering, b, minus=stats[1])
+        buf = np.full((24, 24), np.nan)
+        got = _trf_solvers.build_problem(
+            total, 3, 8, centering, b, minus=stats[1], out=buf, upper_only=True
+        )
+        assert got.xtx is buf and got.upper_only
+        iu = np.triu_indices(24)
+        np.testing.assert_allclose(buf[iu], ref.xtx[iu], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(
+            _trf_solvers.full_gram(got), ref.xtx, rtol=1e-12, atol=1e-12
+        )
