@@ -137,9 +137,11 @@ def run_mtrf(cog, stim, eeg, direction, label, repeat) -> None:
         ),
         flush=True,
     )
+    cog("torch")  # warm; mTRF is warm from the numpy row (a backward run is minutes)
     comp_t = compare(
-        lambda: cog("torch"), mtrf, repeat=FAST_RUNS * repeat, repeat_b=repeat
-    )
+        lambda: cog("torch"), mtrf, repeat=FAST_RUNS * repeat, repeat_b=repeat,
+        warm=False,
+    )  # fmt: skip
     print(
         row(
             f"{label} vs mtrf [torch]",
@@ -186,6 +188,8 @@ def run_mne(cog, x, y, stim, eeg, direction, label, repeat) -> None:
     scale = 1.0 if n_timed == len(jobs) else (len(jobs) + 1) / n_timed
     repeat_b = 1 if one_fit * len(jobs) > 60 else repeat
     for backend in ("numpy", "torch"):
+        if backend != "numpy":
+            cog(backend)  # warm; MNE is warm from the numpy row
         comp_m = compare(
             lambda b=backend: cog(b), mne_loop, repeat=FAST_RUNS * repeat_b,
             repeat_b=repeat_b, warm=backend == "numpy", scale_b=scale,
