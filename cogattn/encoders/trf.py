@@ -38,6 +38,7 @@ from cogattn.encoders._trf_inputs import (
 )
 from cogattn.encoders._trf_iterative import circulant_preconditioner, use_iterative
 from cogattn.encoders._trf_solvers import (
+    PARALLEL_MIN_COEF,
     build_problem,
     cv_scores_from_stats,
     intercepts,
@@ -323,7 +324,10 @@ class TRF(BaseEstimator):
             if len(stats) == 1:
                 total = stats[0]
             else:  # host: the groups' Gram matrices hold blocks i <= j only
-                block = n_lags if on_host and not iterative else 0
+                # (read only those when large; a parallel kernel costs more on
+                # small matrices than the whole sum)
+                large = (n_feat + 1) * n_lags >= PARALLEL_MIN_COEF
+                block = n_lags if on_host and not iterative and large else 0
                 total = LaggedStats.sum(stats, block=block)
         # finite data whose squares overflow: every later product would be inf/NaN
         # (the cross products are bounded by these two by Cauchy-Schwarz)
