@@ -136,9 +136,23 @@ def trial_folds(n_trials: int, cv: Any) -> list[tuple[np.ndarray, np.ndarray]]:
             )
         tests = np.array_split(np.arange(n_trials), k)
         folds = [(np.setdiff1d(np.arange(n_trials), t), t) for t in tests]
-    for train, test in folds:
+    for k, (train, test) in enumerate(folds):
         if len(train) == 0 or len(test) == 0:
             raise ValidationError("every cv fold needs training and test trials")
+        for name, idx in (("train", train), ("test", test)):
+            if idx.ndim != 1 or idx.dtype.kind not in "iu":
+                raise ValidationError(
+                    f"cv fold {k}: {name} must be a 1-D array of trial indices "
+                    f"(integers), got dtype {idx.dtype} and shape {idx.shape}"
+                )
+            bad = idx[(idx < 0) | (idx >= n_trials)]
+            if bad.size:
+                raise ValidationError(
+                    f"cv fold {k}: {name} holds trial index {int(bad[0])}; there are "
+                    f"{n_trials} trials, indexed 0 to {n_trials - 1}"
+                )
+            if np.unique(idx).size != idx.size:
+                raise ValidationError(f"cv fold {k}: {name} lists a trial twice")
     return folds
 
 

@@ -74,6 +74,23 @@ def test_fewer_trials_than_folds(pair):
         TRF(0, 0.05, 100.0, alpha=[1.0, 10.0], cv=1).fit(*pair)
 
 
+@pytest.mark.parametrize(
+    ("cv", "match"),
+    [
+        (
+            [([0, 1], [2, 7])],
+            r"cv fold 0: test holds trial index 7; there are 3 trials",
+        ),
+        ([([0], [1]), ([0, 1], [-1])], r"cv fold 1: test holds trial index -1"),
+        ([([0.5, 1], [2])], r"cv fold 0: train must be a 1-D array of trial indices"),
+        ([([0, 0], [2])], "cv fold 0: train lists a trial twice"),
+    ],
+)
+def test_cv_folds_with_bad_trial_indices(pair, cv, match):
+    with pytest.raises(ValidationError, match=match):
+        TRF(0, 0.05, 100.0, alpha=[1.0, 10.0], cv=cv).fit(*pair)
+
+
 def test_wrong_dtypes(pair):
     stim, resp = pair
     with pytest.raises(ValidationError, match=r"stimulus\[0\] must hold real numbers"):
