@@ -4,7 +4,11 @@ Every benchmark script times cogattn (``A``) against its anchor (``B``) the same
 
 1. both sides run once untimed (imports, JIT compilation, caches, thread pools);
 2. the timed repetitions alternate ``A B A B ...`` so that a change in the machine's
-   load hits both sides alike;
+   load hits both sides alike, and each starts after :data:`SETTLE_S` seconds idle:
+   OpenBLAS's worker threads busy-wait for about 0.1 s after every call, so without
+   the pause a short run that follows the other side's BLAS work shares the cores
+   with that side's spinning threads (a 25 ms TRF fit measured 32 ms right after an
+   mTRF run and 22 ms otherwise);
 3. each row prints the median and the minimum of both sides, the ratio of the
    medians (and of the minima), the agreement of the two results, and the 1-minute
    load average before and after the row;
@@ -29,6 +33,7 @@ import numpy as np
 
 __all__ = [
     "FULL_LOOP_LIMIT_S",
+    "SETTLE_S",
     "Comparison",
     "compare",
     "environment",
@@ -39,6 +44,8 @@ __all__ = [
 
 #: a script may scale the anchor from a subset only above this full-loop time
 FULL_LOOP_LIMIT_S = 300.0
+#: seconds idle before every timed run (longer than OpenBLAS's busy-wait)
+SETTLE_S = 0.25
 
 
 def load_average() -> str:
@@ -91,6 +98,7 @@ class Comparison:
     load_before: str = ""
     load_after: str = ""
     scale_b: float = 1.0
+    settle: float = 0.0
 
     @property
     def median_a(self) -> float:
@@ -123,7 +131,9 @@ class Comparison:
         return self.min_b / self.min_a
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+def _timed(fn: Callable[[], Any], settle: float = 0.0) -> tuple[float, Any]:
+    if settle > 0:
+        time.sleep(settle)
     t0 = time.perf_counter()
     out = fn()
     return time.perf_counter() - t0, out
@@ -137,6 +147,7 @@ def compare(
     repeat_b: int | None = None,
     warm: bool = True,
     scale_b: float = 1.0,
+    settle: float = SETTLE_S,
 ) -> Comparison:
     """Time ``a`` (cogattn) and ``b`` (the anchor): warm both, then ``A B A B ...``.
 
@@ -154,6 +165,8 @@ def compare(
     scale_b : float
         Factor from the timed part of ``b`` to its full loop (1: ``b`` is the full
         loop). The caller must say on the row that the anchor was scaled.
+    settle : float
+        Seconds idle before each timed run (see the module docstring).
 
     Returns
     -------
@@ -162,7 +175,7 @@ def compare(
     repeat_b = repeat if repeat_b is None else repeat_b
     if repeat < 1 or repeat_b < 1:
         raise ValueError(f"repeat and repeat_b must be >= 1, got {repeat}, {repeat_b}")
-    res = Comparison(load_before=load_average(), scale_b=scale_b)
+    res = Comparison(load_before=load_average(), scale_b=scale_b, settle=settle)
     if warm:
         res.out_a = a()
         res.out_b = b()
@@ -170,14 +183,14 @@ def compare(
     b_after = {int(i * repeat / repeat_b) for i in range(repeat_b)}
     n_b = 0
     for i in range(repeat):
-        t, res.out_a = _timed(a)
+        t, res.out_a = _timed(a, settle)
         res.times_a.append(t)
         if i in b_after and n_b < repeat_b:
-            t, res.out_b = _timed(b)
+            t, res.out_b = _timed(b, settle)
             res.times_b.append(t)
             n_b += 1
     while n_b < repeat_b:
-        t, res.out_b = _timed(b)
+        t, res.out_b = _timed(b, settle)
         res.times_b.append(t)
         n_b += 1
     res.load_after = load_average()
@@ -231,5 +244,6 @@ def row(
         f"{comp.median_b:>11.4f}{comp.min_b:>11.4f}{comp.ratio:>8.1f}"
         f"{comp.ratio_min:>10.1f}  {agreement}\n"
         f"{'':<4}runs {len(comp.times_a)}/{len(comp.times_b)} interleaved, warm"
-        f"{scaled}{extra}; {comp.load_before} -> {comp.load_after}"
+        f", {comp.settle:g} s idle before each{scaled}{extra}; {comp.load_before} -> "
+        f"{comp.load_after}"
     )
