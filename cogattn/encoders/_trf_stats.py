@@ -91,29 +91,32 @@ class LaggedStats:
         only the blocks of feature pairs ``i <= j`` are read and summed, into a new
         matrix whose other blocks are zeros.
         """
-        fields = list(cls.__dataclass_fields__)
-        first = [getattr(items[0], f) for f in fields]
+        fields = list(cls.__dataclass_fields__)  # "gram" first
         if block:
             from cogattn.encoders._lags_numba import add_upper_blocks
 
-            gram = np.zeros_like(first[0])
+            gram = np.zeros_like(items[0].gram)
             for item in items:
                 add_upper_blocks(gram, item.gram, block)
-            rest = [_fresh_copy(v) for v in first[1:]]
-            for item in items[1:]:
-                for k, f in enumerate(fields[1:]):
-                    rest[k] += getattr(item, f)
-            return cls(gram, *rest)
-        out = first if reuse_first else [_fresh_copy(v) for v in first]
-        for item in items[1:]:
-            for k, f in enumerate(fields):
-                out[k] += getattr(item, f)  # in place for arrays and tensors
-        return cls(*out)
+            return cls(gram, *_sum_fields(items, fields[1:], reuse_first=False))
+        return cls(*_sum_fields(items, fields, reuse_first))
 
     def __sub__(self, other: LaggedStats) -> LaggedStats:
         return LaggedStats(
             *(getattr(self, f) - getattr(other, f) for f in self.__dataclass_fields__)
         )
+
+
+def _sum_fields(
+    items: list[LaggedStats], names: list[str], reuse_first: bool
+) -> list[Any]:
+    """Sum the fields ``names`` over ``items`` (into the first's arrays if reused)."""
+    first = [getattr(items[0], name) for name in names]
+    out = first if reuse_first else [_fresh_copy(v) for v in first]
+    for item in items[1:]:
+        for k, name in enumerate(names):
+            out[k] += getattr(item, name)  # in place for arrays and tensors
+    return out
 
 
 def _fresh_copy(value: Any) -> Any:
@@ -345,19 +348,9 @@ def each_group_stats(
 
 
 def _summed_with_gram(items: list[LaggedStats], gram: np.ndarray) -> LaggedStats:
-    """Sum of statistics without Gram matrices (summed into the first's arrays)."""
-    out = items[0]
-    for item in items[1:]:
-        for name in out.__dataclass_fields__:
-            if name == "gram":
-                continue
-            value = getattr(out, name)
-            if isinstance(value, np.ndarray):
-                value += getattr(item, name)
-            else:
-                setattr(out, name, value + getattr(item, name))
-    out.gram = gram
-    return out
+    """Sum of statistics without Gram matrices (into the first's arrays), ``gram``."""
+    names = list(LaggedStats.__dataclass_fields__)[1:]  # all but "gram"
+    return LaggedStats(gram, *_sum_fields(items, names, reuse_first=True))
 
 
 def _map_trials(
