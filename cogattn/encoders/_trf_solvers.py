@@ -407,6 +407,7 @@ def solve_exact(
     coef = b.zeros((n_coef, alpha.size), dtype=b.float64)
     if len(done) < values.size:
         problem = _densified(problem)
+        full_gram(problem)  # the LU fallback reads both triangles
     for value in values:  # one solve per distinct penalty
         mask = b.asarray((alpha == value)[None, :].astype(np.float64), dtype=b.float64)
         if float(value) in done:

@@ -149,6 +149,17 @@ def test_upper_triangle_problem_solves_as_the_full_one(indefinite: bool) -> None
     np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12 * abs(ref).max())
     # the Cholesky path never mirrors; the fallback did, in place
     assert upper.upper_only is not indefinite
+    # one penalty per output: the LU fallback of an indefinite system reads both
+    # triangles, so it mirrors first
+    again = RidgeProblem(
+        np.triu(full.xtx) + np.tril(np.full((n, n), 1e300), -1),
+        full.xty, full.x_shift, full.y_shift, upper_only=True,
+    )  # fmt: skip
+    each = np.array([alphas[0], alphas[1], alphas[0]])
+    np.testing.assert_allclose(
+        solve_exact(again, each, b), solve_exact(full, each, b),
+        rtol=1e-9, atol=1e-12 * abs(ref).max(),
+    )  # fmt: skip
     np.testing.assert_array_equal(_trf_solvers.full_gram(upper), full.xtx)
 
 
