@@ -376,6 +376,7 @@ def solve_exact(
     alpha: object,
     backend: ModuleType,
     precond: CirculantPreconditioner | None = None,
+    work: np.ndarray | None = None,
 ) -> object:
     """Ridge coefficients for one penalty per output, to rounding.
 
@@ -391,6 +392,9 @@ def solve_exact(
         Approximation of ``problem.xtx`` (numpy backend): the penalties are first
         solved by preconditioned conjugate gradients to a relative residual of
         1e-12, and directly only where that does not converge.
+    work : ndarray of shape (n_coef, n_coef) | None
+        numpy backend: a buffer for the shifted systems, as in
+        :func:`solve_alphas`.
 
     Returns
     -------
@@ -413,9 +417,10 @@ def solve_exact(
         if float(value) in done:
             coef = coef + mask * done[float(value)]
             continue
-        system = _shifted(problem.xtx, float(value), b)
-        sol = b.solve_spd(system, problem.xty)
-        if sol is None:  # not numerically definite: LU copes
+        system = _shifted(problem.xtx, float(value), b, out=work)
+        sol = b.solve_spd(system, problem.xty, overwrite_a=True)
+        if sol is None:  # not numerically definite: LU copes (on a fresh copy)
+            system = _shifted(problem.xtx, float(value), b, out=work)
             sol = b.solve(system, problem.xty)
         coef = coef + mask * sol
     return coef

@@ -28,6 +28,7 @@ from cogattn._core.validation import is_tensor
 from cogattn.encoders import _lags_fft
 from cogattn.encoders._trf_structured import LaggedCorrelations, edge_segments
 from cogattn.encoders.lags import (
+    GramAccumulator,
     _correlations_symmetric,
     _lagged_cross_np,
     _lagged_gram_np,
@@ -80,7 +81,11 @@ class LaggedStats:
 
     @classmethod
     def sum(
-        cls, items: list[LaggedStats], reuse_first: bool = False, block: int = 0
+        cls,
+        items: list[LaggedStats],
+        reuse_first: bool = False,
+        block: int = 0,
+        out: np.ndarray | None = None,
     ) -> LaggedStats:
         """Sum of statistics, accumulated in place.
 
@@ -89,13 +94,17 @@ class LaggedStats:
         only for statistics that are not needed on their own afterwards). With
         ``block`` (rows per feature, numpy Gram matrices filled with ``upper_only``)
         only the blocks of feature pairs ``i <= j`` are read and summed, into a new
-        matrix whose other blocks are zeros.
+        matrix whose other blocks are zeros, or into ``out`` (overwritten).
         """
         fields = list(cls.__dataclass_fields__)  # "gram" first
         if block:
             from cogattn.encoders._lags_numba import add_upper_blocks
 
-            gram = np.zeros_like(items[0].gram)
+            if out is None:
+                gram = np.zeros_like(items[0].gram)
+            else:
+                gram = out
+                gram[...] = 0.0
             for item in items:
                 add_upper_blocks(gram, item.gram, block)
             return cls(gram, *_sum_fields(items, fields[1:], reuse_first=False))
@@ -135,7 +144,7 @@ def trial_stats(
     edges: str,
     factored: bool = False,
     upper_only: bool = False,
-    add_gram_to: tuple[np.ndarray, threading.Lock] | None = None,
+    add_gram_to: GramAccumulator | None = None,
 ) -> LaggedStats:
     """Sufficient statistics of one trial (inputs already validated, float64).
 
@@ -156,10 +165,10 @@ def trial_stats(
     upper_only : bool
         Fill only the Gram matrix's blocks of feature pairs ``i <= j``, zeros
         elsewhere (numpy trials; for the host solvers, which read that triangle).
-    add_gram_to : (ndarray, lock) | None
+    add_gram_to : GramAccumulator | None
         numpy trials with ``upper_only`` and not ``factored``: add the Gram
-        matrix's upper blocks into this array, holding the lock while writing,
-        instead of returning a new matrix (the returned ``gram`` is then ``None``).
+        matrix's upper blocks into this sum instead of returning a new matrix (the
+        returned ``gram`` is then ``None``).
 
     Returns
     -------
@@ -221,10 +230,7 @@ def trial_stats(
             corr = _correlations_symmetric(xa, diffs)
         gram: Any = LaggedCorrelations(corr, {key: segments})
     elif add_gram_to is not None:
-        _lagged_gram_np(
-            xa, lags, edges, corr=corr, upper_only=True, add_to=add_gram_to[0],
-            lock=add_gram_to[1],
-        )  # fmt: skip
+        _lagged_gram_np(xa, lags, edges, corr=corr, upper_only=True, add_to=add_gram_to)
         gram = None
     else:
         gram = _lagged_gram_np(xa, lags, edges, corr=corr, upper_only=upper_only)
@@ -287,6 +293,7 @@ def each_group_stats(
     factored: bool = False,
     upper_only: bool = False,
     done: Callable[[int], Any] | None = None,
+    grams: Sequence[np.ndarray] | None = None,
 ) -> list[LaggedStats]:
     """Sum :func:`trial_stats` over each of disjoint groups of trials (k folds).
 
@@ -304,6 +311,11 @@ def each_group_stats(
         Disjoint lists of trial indices; trials in no group are skipped.
     lags, edges, factored, upper_only, done
         As in :func:`each_trial_stats`.
+    grams : sequence of ndarray of shape (m, m) | None
+        Where the groups' Gram matrices go when trials add into them (``m = (n_features
+        + 1) * n_lags``), one per group, overwritten: buffers reused from fit to
+        fit have no fresh pages to fault in (two threads faulting at once wait on
+        each other). ``None``: new arrays.
 
     Returns
     -------
@@ -324,20 +336,26 @@ def each_group_stats(
             LaggedStats.sum([found[t] for t in group], reuse_first=True)
             for group in members
         ]
-    size = (pairs[0][0].shape[1] + 1) * lags.size
-    # zeros from calloc: the blocks below the diagonal are never touched
-    grams = [np.zeros((size, size)) for _ in members]
-    locks = [threading.Lock() for _ in members]
+    n_lags = lags.size
+    size = (pairs[0][0].shape[1] + 1) * n_lags
+    if grams is None:  # zeros from calloc: the lower blocks are never touched
+        grams = [np.zeros((size, size)) for _ in members]
+    elif len(grams) != len(members) or any(g.shape != (size, size) for g in grams):
+        raise ValueError(f"grams must be {len(members)} arrays of shape {(size,) * 2}")
+    else:  # the first trial of a group writes the upper blocks, these stay zeros
+        for gram in grams:
+            for r0 in range(n_lags, size, n_lags):
+                gram[r0 : r0 + n_lags, :r0] = 0.0
+    sums = [GramAccumulator(gram) for gram in grams]
     group_of = {t: k for k, group in enumerate(members) for t in group}
     # one trial of each group in turn: two threads rarely want the same lock
     turns = itertools.zip_longest(*members)
     order = [t for turn in turns for t in turn if t is not None]
 
     def one(t: int) -> LaggedStats:
-        k = group_of[t]
         x, y = pairs[t]
         return trial_stats(
-            x, y, lags, edges, upper_only=True, add_gram_to=(grams[k], locks[k])
+            x, y, lags, edges, upper_only=True, add_gram_to=sums[group_of[t]]
         )
 
     found = dict(zip(order, _map_trials(one, order, done, threads=True), strict=True))

@@ -19,8 +19,9 @@ stay on their device and go to :mod:`cogattn.encoders._lags_torch`.
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import threading
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -45,6 +46,29 @@ __all__ = [
 
 EDGE_MODES = ("zero", "drop")
 _CHUNK_BYTES = 32 * 2**20
+
+
+@dataclass
+class GramAccumulator:
+    """A Gram matrix that trials add into, one at a time, possibly from threads.
+
+    The first addition overwrites what it writes (the upper feature blocks), so the
+    matrix needs no zeroing beforehand; blocks it does not write must already hold
+    zeros.
+
+    Attributes
+    ----------
+    gram : ndarray of shape (m, m)
+        The sum.
+    lock : threading.Lock
+        Held while a trial writes.
+    started : bool
+        Whether a trial has written yet.
+    """
+
+    gram: np.ndarray
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    started: bool = False
 
 
 def lag_range(tmin: float, tmax: float, sfreq: float) -> tuple[int, int]:
@@ -252,16 +276,15 @@ def _lagged_gram_np(
     edges: str,
     corr: np.ndarray | None = None,
     upper_only: bool = False,
-    add_to: np.ndarray | None = None,
-    lock: contextlib.AbstractContextManager | None = None,
+    add_to: GramAccumulator | None = None,
 ) -> np.ndarray:
     """:func:`lagged_gram` of a checked 2-D numpy trial and checked lags.
 
     ``corr``: the trial's :func:`_correlations_symmetric`, when already computed.
     ``upper_only``: fill only the blocks of feature pairs ``i <= j`` (the others
     are zeros), half the writes for a consumer that reads one triangle.
-    ``add_to``: add the Gram matrix into this array (returned) instead of a new
-    one, holding ``lock`` while writing (several trials may share the array).
+    ``add_to``: add the Gram matrix into this sum (returned) instead of a new
+    array, holding its lock while writing (several trials may share it).
     """
     from cogattn.encoders import _lags_numba
 
@@ -282,17 +305,17 @@ def _lagged_gram_np(
         kernel = _lags_numba.gram_from_correlations
     else:
         kernel = _lags_numba.gram_from_correlations_parallel
-    size = x.shape[1] * lags.size
+    args = (x, corr, lags, int(diffs[0]), kh, kt, s0.astype(np.int64),
+            s1.astype(np.int64), k_head, k_tail)  # fmt: skip
     if add_to is None:
+        size = x.shape[1] * lags.size
         # zeros from calloc: pages that are never written are never touched
         gram = np.zeros((size, size)) if upper_only else np.empty((size, size))
-    else:
-        gram = add_to
-    with lock if lock is not None else contextlib.nullcontext():
-        return kernel(
-            x, corr, lags, int(diffs[0]), kh, kt, s0.astype(np.int64),
-            s1.astype(np.int64), k_head, k_tail, gram, upper_only, add_to is not None,
-        )  # fmt: skip
+        return kernel(*args, gram, upper_only, False)
+    with add_to.lock:
+        kernel(*args, add_to.gram, upper_only, add_to.started)
+        add_to.started = True
+    return add_to.gram
 
 
 def lagged_cross(

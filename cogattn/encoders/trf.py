@@ -24,7 +24,7 @@ from cogattn._core.backend import get_backend, infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.log import logger
 from cogattn._core.progress import progress_bar
-from cogattn._core.scratch import scratch
+from cogattn._core.scratch import KEEP_BYTES, scratch
 from cogattn._core.validation import check_int, check_option
 from cogattn.encoders._ridge_checks import check_finite_sums
 from cogattn.encoders._ridge_linalg import single_blas_thread
@@ -315,11 +315,16 @@ class TRF(BaseEstimator):
         # (each fold trains on the others), all trials without cross-validation,
         # otherwise per trial
         groups, kfold = _stat_groups(folds, len(x))
+        # host: dense matrices go to buffers reused from fit to fit (a fresh page
+        # faults on its first write, and faulting threads wait on each other)
+        dense = on_host and not iterative
+        buffers = _HostBuffers(n_feat, n_lags, len(groups)) if dense else None
         bar = progress_bar(total=len(x), desc="TRF", verbose=verbose, unit="trial")
         with bar, np.errstate(over="ignore", invalid="ignore"):
             stats = each_group_stats(
                 list(zip(x, y, strict=True)), groups, lags, self.edges,
                 factored=iterative, upper_only=on_host, done=bar.update,
+                grams=buffers.groups() if buffers else None,
             )  # fmt: skip
             if len(stats) == 1:
                 total = stats[0]
@@ -327,8 +332,9 @@ class TRF(BaseEstimator):
                 # (read only those when large; a parallel kernel costs more on
                 # small matrices than the whole sum)
                 large = (n_feat + 1) * n_lags >= PARALLEL_MIN_COEF
-                block = n_lags if on_host and not iterative and large else 0
-                total = LaggedStats.sum(stats, block=block)
+                block = n_lags if dense and large else 0
+                out = buffers.total() if block else None
+                total = LaggedStats.sum(stats, block=block, out=out)
         # finite data whose squares overflow: every later product would be inf/NaN
         # (the cross products are bounded by these two by Cauchy-Schwarz)
         forward = self.direction == "forward"
@@ -336,7 +342,10 @@ class TRF(BaseEstimator):
         check_finite_sums(sums, "stimulus" if forward else "response")
         check_finite_sums(total.y_sq, "response" if forward else "stimulus")
         self.cv_scores_ = None
-        prob_all = build_problem(total, n_feat, n_lags, centering, backend)
+        prob_all = build_problem(
+            total, n_feat, n_lags, centering, backend,
+            out=buffers.problem() if buffers else None,
+        )  # fmt: skip
         precond = None
         if iterative:
             precond = circulant_preconditioner(prob_all.xtx, n_feat, n_lags)
@@ -348,18 +357,15 @@ class TRF(BaseEstimator):
             if not on_host:
                 scores = backend.asarray(scores, dtype=backend.float64)
             # host: each fold's centred Gram matrix and shifted systems reuse the
-            # same two buffers (fresh pages cost a fault each)
-            fold_gram = work = None
-            if on_host and not iterative:
-                size = (n_feat * n_lags,) * 2
-                fold_gram = scratch("trf.fold_gram", size)
-                work = scratch("trf.fold_system", size)
+            # same two buffers
+            fold_gram = buffers.fold() if buffers else None
             for test_st, out_st in held_out:  # a handful of folds; all alphas at once
                 prob = build_problem(
                     total, n_feat, n_lags, centering, backend, minus=out_st,
                     out=fold_gram, upper_only=fold_gram is not None,
                 )  # fmt: skip
                 share = 1.0 if out_st is None else 1.0 - out_st.n_rows / total.n_rows
+                work = buffers.system() if buffers else None
                 coef = solve_alphas(prob, alphas, backend, precond, share, work)
                 inter = intercepts(prob, coef, backend)
                 r = cv_scores_from_stats(coef, inter, test_st, n_feat, n_lags, backend)
@@ -382,7 +388,8 @@ class TRF(BaseEstimator):
             alpha_vec = np.full(n_out, alphas[0])
             self.best_alpha_ = float(alphas[0])
         prob = prob_all
-        coef = solve_exact(prob, alpha_vec, backend, precond)
+        work = buffers.system() if buffers else None
+        coef = solve_exact(prob, alpha_vec, backend, precond, work)
         inter = intercepts(prob, coef, backend)
         if on_host:
             coef_np = backend.to_numpy(coef)
@@ -525,6 +532,43 @@ class TRF(BaseEstimator):
             info,
             comment=f"TRF {feature}",
         )
+
+
+class _HostBuffers:
+    """The dense matrices of a host fit, as scratch arrays of the calling thread.
+
+    A fit asks for each at the point of use; the same names come back fit after
+    fit, with their pages already mapped. The groups' Gram matrices are reused
+    only while they take at most half of :data:`KEEP_BYTES` (many small trials
+    would otherwise crowd out the other buffers); beyond that they are new arrays.
+    """
+
+    def __init__(self, n_features: int, n_lags: int, n_groups: int) -> None:
+        self.aug = ((n_features + 1) * n_lags,) * 2  # Gram matrices of [x, 1]
+        self.coef = (n_features * n_lags,) * 2  # centred normal equations
+        self.n_groups = n_groups
+
+    def groups(self) -> list[np.ndarray] | None:
+        """Gram matrices of the groups of trials (``None``: new arrays)."""
+        if self.n_groups * 8 * self.aug[0] ** 2 > KEEP_BYTES // 2:
+            return None
+        return [scratch(f"trf.group_gram_{k}", self.aug) for k in range(self.n_groups)]
+
+    def total(self) -> np.ndarray:
+        """Gram matrix of all trials."""
+        return scratch("trf.total_gram", self.aug)
+
+    def problem(self) -> np.ndarray:
+        """Centred Gram matrix of all trials (the refit's)."""
+        return scratch("trf.total_problem", self.coef)
+
+    def fold(self) -> np.ndarray:
+        """Centred Gram matrix of a fold's training trials."""
+        return scratch("trf.fold_gram", self.coef)
+
+    def system(self) -> np.ndarray:
+        """Buffer for a shifted system, factored in place."""
+        return scratch("trf.fold_system", self.coef)
 
 
 def _stat_groups(

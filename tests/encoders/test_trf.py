@@ -243,6 +243,35 @@ def test_cv_scores_equal_brute_force(trf_data, form):
     assert model.best_alpha_ == alphas[int(np.argmax(expect.mean(1)))]
 
 
+def test_fits_reusing_host_buffers_equal_fits_on_fresh_arrays(rng, monkeypatch):
+    # the dense matrices of a host fit live in per-thread scratch buffers that the
+    # next fit reuses (a smaller one reads a prefix view of them): results must not
+    # depend on what an earlier fit of another shape left there
+    from cogattn.encoders import trf as trf_module
+
+    def data(n_feat: int, n_times: int) -> tuple[list, list]:
+        x = [rng.standard_normal((n_times, n_feat)) for _ in range(4)]
+        y = [rng.standard_normal((n_times, 3)) + 0.5 * xi[:, :1] for xi in x]
+        return x, y
+
+    # 8 x 70 augmented coefficients: block sums and Cholesky solves, as on real data
+    big, small = data(7, 600), data(2, 300)
+
+    def fit(d: tuple[list, list], tmax: float) -> TRF:
+        return TRF(-0.1, tmax, 100.0, alpha=[1.0, 1e2, 1e4], cv=2).fit(*d)
+
+    first = fit(big, 0.59)
+    fit(small, 0.2)  # a smaller fit overwrites the front of every buffer
+    again = fit(big, 0.59)
+    monkeypatch.setattr(
+        trf_module, "scratch", lambda name, shape, dtype=np.float64: np.empty(shape)
+    )
+    fresh = fit(big, 0.59)
+    for model in (first, again):
+        np.testing.assert_array_equal(model.coef_, fresh.coef_)
+        np.testing.assert_array_equal(model.cv_scores_, fresh.cv_scores_)
+
+
 def test_alpha_per_target_picks_each_output(trf_data):
     stim, resp, _ = trf_data
     alphas = np.array([0.1, 10.0, 1e5])

@@ -120,6 +120,40 @@ def test_group_stats_equal_the_sums_of_trial_stats(
         _trf_stats.each_group_stats(pairs, [[0, 1], [1]], lags, "zero")
 
 
+@pytest.mark.parametrize("cores", [1, 2])
+def test_group_stats_overwrite_given_buffers(monkeypatch, cores) -> None:
+    # buffers reused from an earlier fit hold anything: the first trial of a group
+    # overwrites the upper blocks, the lower ones are zeroed; the sum must equal
+    # the one into fresh zeros, and a reused total must not keep its old values
+    from cogattn.encoders import _trf_stats
+
+    rng = np.random.default_rng(7)
+    pairs = [
+        (rng.standard_normal((90, 3)), rng.standard_normal((90, 2))) for _ in range(5)
+    ]
+    lags = np.arange(-2, 5)
+    groups = [[0, 3], [1], [4, 2]]
+    monkeypatch.setattr(_trf_stats, "_usable_cores", lambda: cores)
+    fresh = _trf_stats.each_group_stats(pairs, groups, lags, "zero", upper_only=True)
+    size = 4 * lags.size
+    dirty = [rng.standard_normal((size, size)) * 1e6 for _ in groups]
+    got = _trf_stats.each_group_stats(
+        pairs, groups, lags, "zero", upper_only=True, grams=dirty
+    )
+    for a, b, buf in zip(got, fresh, dirty, strict=True):
+        assert a.gram is buf
+        np.testing.assert_array_equal(a.gram, b.gram)  # lower blocks zeros too
+    out = rng.standard_normal((size, size))
+    total = _trf_stats.LaggedStats.sum(got, block=lags.size, out=out)
+    assert total.gram is out
+    want = _trf_stats.LaggedStats.sum(fresh, block=lags.size)
+    np.testing.assert_allclose(total.gram, want.gram, rtol=1e-14, atol=1e-12)
+    with pytest.raises(ValueError, match="grams must be 3 arrays"):
+        _trf_stats.each_group_stats(
+            pairs, groups, lags, "zero", upper_only=True, grams=dirty[:2]
+        )
+
+
 def test_a_forked_child_computes_statistics_in_its_own_threads(monkeypatch) -> None:
     # the parent's thread pool does not survive fork; the child must not wait on it
     import multiprocessing
