@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from cogattn._core.backend import _numpy as _numpy_backend
 from cogattn._core.scratch import scratch
 from cogattn._core.validation import is_tensor
 from cogattn.encoders._trf_iterative import CirculantPreconditioner, solve_alphas_cg
@@ -265,6 +266,8 @@ def _build_problem_tensor(
     )
 
 
+#: Rows per band when the upper triangle of a shifted system is copied.
+_BAND_ROWS = 128
 #: Centred Gram matrices of at least this many coefficients are built in parallel.
 PARALLEL_MIN_COEF = 512
 #: Below this many penalties, a large system is solved by one Cholesky factorisation
@@ -282,6 +285,7 @@ def solve_alphas(
     precond: CirculantPreconditioner | None = None,
     scale: float = 1.0,
     work: np.ndarray | None = None,
+    out: np.ndarray | None = None,
 ) -> object:
     """Ridge coefficients for many penalties.
 
@@ -309,6 +313,9 @@ def solve_alphas(
     work : ndarray of shape (n_coef, n_coef) | None
         numpy backend: a buffer for the shifted systems, each factored in place
         (one reused from fold to fold has no fresh pages to fault in).
+    out : ndarray of shape (n_alphas, n_outputs, n_coef) | None
+        numpy backend, Cholesky route: where the solutions go, each solved in
+        place (the returned array is then its transposed view).
 
     Returns
     -------
@@ -326,9 +333,13 @@ def solve_alphas(
                 coef[i] = solve_exact(direct, np.full(coef.shape[2], alphas[i]), b)
         return coef
     if len(alphas) <= CHOLESKY_MAX_ALPHAS and n_coef >= CHOLESKY_MIN_COEF:
-        coefs = _solve_each_alpha(problem, alphas, backend, work)
-        if coefs is not None:
-            return b.stack(coefs, axis=0)
+        if out is not None and b.name == "numpy":
+            if _solve_each_alpha_into(problem, alphas, work, out):
+                return out.transpose(0, 2, 1)
+        else:
+            coefs = _solve_each_alpha(problem, alphas, backend, work)
+            if coefs is not None:
+                return b.stack(coefs, axis=0)
     evals, evecs = b.eigh(full_gram(problem))
     proj = b.matmul(b.transpose(evecs), problem.xty)  # (n_coef, n_outputs)
     al = b.asarray(np.asarray(alphas, dtype=np.float64), dtype=b.float64)
@@ -344,7 +355,7 @@ def _solve_each_alpha(
     coefs = []
     for value in alphas:
         # numpy: one buffer, factored in place for every penalty
-        system = _shifted(problem.xtx, float(value), b, out=work)
+        system = _shifted(problem.xtx, float(value), b, work, problem.upper_only)
         work = system if b.name == "numpy" else None
         coef = b.solve_spd(system, problem.xty, overwrite_a=True)
         if coef is None:
@@ -353,15 +364,45 @@ def _solve_each_alpha(
     return coefs
 
 
-def _shifted(gram: Any, value: float, backend: ModuleType, out: Any = None) -> Any:
+def _solve_each_alpha_into(
+    problem: RidgeProblem, alphas: Any, work: np.ndarray | None, out: np.ndarray
+) -> bool:
+    """Solve as :func:`_solve_each_alpha` does, on numpy, into ``out``.
+
+    Returns whether every system was definite.
+    """
+    for k, value in enumerate(alphas):
+        system = _shifted(
+            problem.xtx, float(value), _numpy_backend, work, problem.upper_only
+        )
+        work = system
+        rhs = out[k].T  # Fortran order: LAPACK solves it in place
+        rhs[...] = problem.xty
+        if (
+            _numpy_backend.solve_spd(system, rhs, overwrite_a=True, overwrite_b=True)
+            is None
+        ):
+            return False
+    return True
+
+
+def _shifted(
+    gram: Any, value: float, backend: ModuleType, out: Any = None, upper: bool = False
+) -> Any:
     """Return ``gram + value * I`` as a new array (no identity matrix built).
 
     A numpy ``out`` of the same shape receives the result instead (no fresh
-    pages to fault in).
+    pages to fault in). With ``upper`` (numpy ``out``) only the upper triangle is
+    copied, by bands of rows: half the memory traffic, for a Cholesky
+    factorisation that reads nothing else.
     """
     if backend.name == "numpy":
         if out is None:
             out = np.array(gram)
+        elif upper:
+            n = gram.shape[0]
+            for r0 in range(0, n, _BAND_ROWS):
+                out[r0 : r0 + _BAND_ROWS, r0:] = gram[r0 : r0 + _BAND_ROWS, r0:]
         else:
             np.copyto(out, gram)
         out.flat[:: out.shape[0] + 1] += value
@@ -508,7 +549,7 @@ def cv_scores_from_stats(
     wide = _wide(coef, b)
     lin = _contract(colsum, wide, coef.shape, b)  # sum over rows of design @ coef
     s_p = lin + n * intercept
-    cross_sums = (wide.reshape(n_c, n_a, n_o) * cxy[:, None, :]).sum(0)
+    cross_sums = b.einsum("cao,co->ao", wide.reshape(n_c, n_a, n_o), cxy)
     s_py = cross_sums + intercept * y_sum
     quad = _quadratic_forms(gram, wide, n_a, b)
     s_pp = quad + 2.0 * intercept * lin + n * intercept * intercept

@@ -366,7 +366,8 @@ class TRF(BaseEstimator):
                 )  # fmt: skip
                 share = 1.0 if out_st is None else 1.0 - out_st.n_rows / total.n_rows
                 work = buffers.system() if buffers else None
-                coef = solve_alphas(prob, alphas, backend, precond, share, work)
+                into = buffers.coefs(alphas.size, n_out) if buffers else None
+                coef = solve_alphas(prob, alphas, backend, precond, share, work, into)
                 inter = intercepts(prob, coef, backend)
                 r = cv_scores_from_stats(coef, inter, test_st, n_feat, n_lags, backend)
                 if on_host:
@@ -565,6 +566,10 @@ class _HostBuffers:
     def fold(self) -> np.ndarray:
         """Centred Gram matrix of a fold's training trials."""
         return scratch("trf.fold_gram", self.coef)
+
+    def coefs(self, n_alphas: int, n_outputs: int) -> np.ndarray:
+        """Solutions of a fold for every penalty, ``(n_alphas, n_outputs, n_coef)``."""
+        return scratch("trf.fold_coef", (n_alphas, n_outputs, self.coef[0]))
 
     def system(self) -> np.ndarray:
         """Buffer for a shifted system, factored in place."""

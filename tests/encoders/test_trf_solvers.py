@@ -128,13 +128,17 @@ def test_in_place_sums_equal_pairwise_sums(edges: str) -> None:
         np.testing.assert_allclose(getattr(reused, f), getattr(want, f), rtol=1e-12)
 
 
+@pytest.mark.parametrize("buffers", [False, True])
 @pytest.mark.parametrize("indefinite", [False, True])
-def test_upper_triangle_problem_solves_as_the_full_one(indefinite: bool) -> None:
+def test_upper_triangle_problem_solves_as_the_full_one(
+    indefinite: bool, buffers: bool
+) -> None:
     """A Gram matrix given by its upper triangle only (garbage below) solves alike.
 
     Reference: the same problem with the whole symmetric matrix. The Cholesky path
-    reads the upper triangle; an indefinite system falls back to the
-    eigendecomposition, which first mirrors the triangle.
+    reads the upper triangle (and copies only that into a reused system buffer);
+    an indefinite system falls back to the eigendecomposition, which first mirrors
+    the triangle. Reused buffers hold garbage from earlier use.
     """
     b = get_backend("numpy")
     n = _trf_solvers.CHOLESKY_MIN_COEF + 2
@@ -145,8 +149,14 @@ def test_upper_triangle_problem_solves_as_the_full_one(indefinite: bool) -> None
     ref = solve_alphas(full, alphas, b)
     garbage = np.triu(full.xtx) + np.tril(np.full((n, n), 1e300), -1)
     upper = RidgeProblem(garbage, full.xty, full.x_shift, full.y_shift, upper_only=True)
-    got = solve_alphas(upper, alphas, b)
+    work = out = None
+    if buffers:
+        work = np.full((n, n), 1e300)
+        out = np.full((alphas.size, 3, n), np.nan)
+    got = solve_alphas(upper, alphas, b, work=work, out=out)
     np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12 * abs(ref).max())
+    if buffers and not indefinite:  # solved in place, into the given buffer
+        assert np.shares_memory(got, out)
     # the Cholesky path never mirrors; the fallback did, in place
     assert upper.upper_only is not indefinite
     # one penalty per output: the LU fallback of an indefinite system reads both

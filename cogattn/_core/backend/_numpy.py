@@ -181,13 +181,15 @@ def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def solve_spd(
-    a: np.ndarray, b: np.ndarray, overwrite_a: bool = False
+    a: np.ndarray, b: np.ndarray, overwrite_a: bool = False, overwrite_b: bool = False
 ) -> np.ndarray | None:
     """Solve ``a @ x = b`` for symmetric positive definite ``a`` by Cholesky.
 
     Returns ``None`` when ``a`` is not numerically positive definite, so the caller
     can fall back to a decomposition that copes with it. ``overwrite_a=True`` lets
-    the factorisation reuse ``a``'s memory (``a`` is then destroyed).
+    the factorisation reuse ``a``'s memory (``a`` is then destroyed);
+    ``overwrite_b=True`` lets the solution overwrite a Fortran-ordered float64
+    ``b`` (the returned array is then ``b``).
     """
     from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
@@ -199,7 +201,7 @@ def solve_spd(
         factor = cho_factor(a, lower=True, check_finite=False, overwrite_a=overwrite_a)
     except LinAlgError:
         return None
-    return cho_solve(factor, b, check_finite=False)
+    return cho_solve(factor, b, overwrite_b=overwrite_b, check_finite=False)
 
 
 def norm(x: np.ndarray, axis: int | None = None, keepdims: bool = False) -> np.ndarray:

@@ -152,13 +152,17 @@ def solve(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def solve_spd(
-    a: torch.Tensor, b: torch.Tensor, overwrite_a: bool = False
+    a: torch.Tensor,
+    b: torch.Tensor,
+    overwrite_a: bool = False,
+    overwrite_b: bool = False,
 ) -> torch.Tensor | None:
     """Solve ``a @ x = b`` for symmetric positive definite ``a`` by Cholesky.
 
     Returns ``None`` when ``a`` is not numerically positive definite, so the caller
     can fall back to a decomposition that copes with it (one flag read on the host).
-    ``overwrite_a`` is accepted for the numpy backend's signature; ``a`` is kept.
+    ``overwrite_a`` and ``overwrite_b`` are accepted for the numpy backend's
+    signature; ``a`` and ``b`` are kept.
     """
     factor, info = torch.linalg.cholesky_ex(a)
     if int(info) != 0:
