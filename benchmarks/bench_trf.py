@@ -190,8 +190,10 @@ def run_mne(cog, x, y, stim, eeg, direction, label, repeat) -> None:
     for backend in ("numpy", "torch"):
         if backend != "numpy":
             cog(backend)  # warm; MNE is warm from the numpy row
+        # cogattn's runs are cheap: as many as for a quick anchor, spread between
+        # the anchor's runs however few of those there are
         comp_m = compare(
-            lambda b=backend: cog(b), mne_loop, repeat=FAST_RUNS * repeat_b,
+            lambda b=backend: cog(b), mne_loop, repeat=FAST_RUNS * repeat,
             repeat_b=repeat_b, warm=backend == "numpy", scale_b=scale,
         )  # fmt: skip
         if comp_m.out_b is None:  # warmed on the first backend only
