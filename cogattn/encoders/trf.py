@@ -24,10 +24,11 @@ from cogattn._core.backend import get_backend, infer_backend
 from cogattn._core.errors import ValidationError
 from cogattn._core.log import logger
 from cogattn._core.progress import progress_bar
-from cogattn._core.scratch import KEEP_BYTES, scratch
 from cogattn._core.validation import check_int, check_option
 from cogattn.encoders._ridge_checks import check_finite_sums
 from cogattn.encoders._ridge_linalg import single_blas_thread
+from cogattn.encoders._trf_buffers import HostBuffers
+from cogattn.encoders._trf_folds import fold_sums, stat_groups
 from cogattn.encoders._trf_inputs import (
     as_trials,
     check_alphas,
@@ -314,11 +315,11 @@ class TRF(BaseEstimator):
         # statistics summed per group of trials as they come: per k-fold test set
         # (each fold trains on the others), all trials without cross-validation,
         # otherwise per trial
-        groups, kfold = _stat_groups(folds, len(x))
+        groups, kfold = stat_groups(folds, len(x))
         # host: dense matrices go to buffers reused from fit to fit (a fresh page
         # faults on its first write, and faulting threads wait on each other)
         dense = on_host and not iterative
-        buffers = _HostBuffers(n_feat, n_lags, len(groups)) if dense else None
+        buffers = HostBuffers(n_feat, n_lags, len(groups)) if dense else None
         bar = progress_bar(total=len(x), desc="TRF", verbose=verbose, unit="trial")
         with bar, np.errstate(over="ignore", invalid="ignore"):
             stats = each_group_stats(
@@ -351,7 +352,7 @@ class TRF(BaseEstimator):
             precond = circulant_preconditioner(prob_all.xtx, n_feat, n_lags)
         if alphas.size > 1:
             # (held-out trials, trials outside the training set) of every fold
-            held_out = _fold_sums(stats, folds, kfold)
+            held_out = fold_sums(stats, folds, kfold)
             del stats  # the folds' sums may reuse the groups' arrays
             scores = np.zeros((alphas.size, n_out))
             if not on_host:
@@ -533,99 +534,6 @@ class TRF(BaseEstimator):
             info,
             comment=f"TRF {feature}",
         )
-
-
-class _HostBuffers:
-    """The dense matrices of a host fit, as scratch arrays of the calling thread.
-
-    A fit asks for each at the point of use; the same names come back fit after
-    fit, with their pages already mapped. The groups' Gram matrices are reused
-    only while they take at most half of :data:`KEEP_BYTES` (many small trials
-    would otherwise crowd out the other buffers); beyond that they are new arrays.
-    """
-
-    def __init__(self, n_features: int, n_lags: int, n_groups: int) -> None:
-        self.aug = ((n_features + 1) * n_lags,) * 2  # Gram matrices of [x, 1]
-        self.coef = (n_features * n_lags,) * 2  # centred normal equations
-        self.n_groups = n_groups
-
-    def groups(self) -> list[np.ndarray] | None:
-        """Gram matrices of the groups of trials (``None``: new arrays)."""
-        if self.n_groups * 8 * self.aug[0] ** 2 > KEEP_BYTES // 2:
-            return None
-        return [scratch(f"trf.group_gram_{k}", self.aug) for k in range(self.n_groups)]
-
-    def total(self) -> np.ndarray:
-        """Gram matrix of all trials."""
-        return scratch("trf.total_gram", self.aug)
-
-    def problem(self) -> np.ndarray:
-        """Centred Gram matrix of all trials (the refit's)."""
-        return scratch("trf.total_problem", self.coef)
-
-    def fold(self) -> np.ndarray:
-        """Centred Gram matrix of a fold's training trials."""
-        return scratch("trf.fold_gram", self.coef)
-
-    def coefs(self, n_alphas: int, n_outputs: int) -> np.ndarray:
-        """Solutions of a fold for every penalty, ``(n_alphas, n_outputs, n_coef)``."""
-        return scratch("trf.fold_coef", (n_alphas, n_outputs, self.coef[0]))
-
-    def system(self) -> np.ndarray:
-        """Buffer for a shifted system, factored in place."""
-        return scratch("trf.fold_system", self.coef)
-
-
-def _stat_groups(
-    folds: list[tuple[np.ndarray, np.ndarray]], n_trials: int
-) -> tuple[list[list[int]], bool]:
-    """Return the groups of trials whose statistics are summed as they come.
-
-    Returns the groups and whether they are the folds' test sets of a k-fold
-    cross-validation (disjoint, covering every trial, each fold training on all
-    the others). Without folds, one group holds every trial; for other folds,
-    each trial is a group.
-    """
-    if not folds:
-        return [list(range(n_trials))], False
-    every = np.arange(n_trials)
-    tests = [np.sort(np.asarray(test, dtype=np.int64).ravel()) for _, test in folds]
-    flat = np.concatenate(tests)
-    kfold = flat.size == n_trials and np.array_equal(np.sort(flat), every)
-    kfold = kfold and all(
-        np.array_equal(np.setdiff1d(every, train), test)
-        for (train, _), test in zip(folds, tests, strict=True)
-    )
-    if kfold:
-        return [t.tolist() for t in tests], True
-    return [[t] for t in range(n_trials)], False
-
-
-def _fold_sums(
-    stats: list[Any], folds: list[tuple[np.ndarray, np.ndarray]], kfold: bool
-) -> list[tuple[Any, Any]]:
-    """Return every fold's statistics of held-out and of non-training trials.
-
-    ``stats`` are the groups' sums from :func:`_stat_groups`. For k-fold both are
-    the fold's group. Otherwise each is a fresh sum of per-trial statistics (a
-    trial may be held out by several folds): a fold trains on its ``train``
-    trials, which need not be all the trials it does not test (``None``: it
-    trains on every trial).
-    """
-    if kfold:
-        return [(st, st) for st in stats]
-    every = np.arange(len(stats))
-    out = []
-    for train, test in folds:
-        test = np.sort(np.asarray(test, dtype=np.int64).ravel())
-        test_st = LaggedStats.sum([stats[t] for t in test])
-        rest = np.setdiff1d(every, train)
-        if np.array_equal(rest, test):
-            out.append((test_st, test_st))
-        else:
-            rest_st = LaggedStats.sum([stats[t] for t in rest]) if rest.size else None
-            out.append((test_st, rest_st))
-    return out
 
 
 def _blas_threads(n_coef: int) -> Any:

@@ -247,7 +247,7 @@ def test_fits_reusing_host_buffers_equal_fits_on_fresh_arrays(rng, monkeypatch):
     # the dense matrices of a host fit live in per-thread scratch buffers that the
     # next fit reuses (a smaller one reads a prefix view of them): results must not
     # depend on what an earlier fit of another shape left there
-    from cogattn.encoders import trf as trf_module
+    from cogattn.encoders import _trf_buffers
 
     def data(n_feat: int, n_times: int) -> tuple[list, list]:
         x = [rng.standard_normal((n_times, n_feat)) for _ in range(4)]
@@ -264,7 +264,7 @@ def test_fits_reusing_host_buffers_equal_fits_on_fresh_arrays(rng, monkeypatch):
     fit(small, 0.2)  # a smaller fit overwrites the front of every buffer
     again = fit(big, 0.59)
     monkeypatch.setattr(
-        trf_module, "scratch", lambda name, shape, dtype=np.float64: np.empty(shape)
+        _trf_buffers, "scratch", lambda name, shape, dtype=np.float64: np.empty(shape)
     )
     fresh = fit(big, 0.59)
     for model in (first, again):
