@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from cogattn._core.backend import _numpy as _numpy_backend
 from cogattn._core.scratch import scratch
 from cogattn._core.validation import is_tensor
 from cogattn.encoders._trf_iterative import CirculantPreconditioner, solve_alphas_cg
@@ -333,13 +332,10 @@ def solve_alphas(
                 coef[i] = solve_exact(direct, np.full(coef.shape[2], alphas[i]), b)
         return coef
     if len(alphas) <= CHOLESKY_MAX_ALPHAS and n_coef >= CHOLESKY_MIN_COEF:
-        if out is not None and b.name == "numpy":
-            if _solve_each_alpha_into(problem, alphas, work, out):
-                return out.transpose(0, 2, 1)
-        else:
-            coefs = _solve_each_alpha(problem, alphas, backend, work)
-            if coefs is not None:
-                return b.stack(coefs, axis=0)
+        into = out if b.name == "numpy" else None
+        coefs = _solve_each_alpha(problem, alphas, backend, work, into)
+        if coefs is not None:
+            return into.transpose(0, 2, 1) if into is not None else b.stack(coefs)
     evals, evecs = b.eigh(full_gram(problem))
     proj = b.matmul(b.transpose(evecs), problem.xty)  # (n_coef, n_outputs)
     al = b.asarray(np.asarray(alphas, dtype=np.float64), dtype=b.float64)
@@ -348,42 +344,32 @@ def solve_alphas(
 
 
 def _solve_each_alpha(
-    problem: RidgeProblem, alphas: Any, backend: ModuleType, work: Any = None
+    problem: RidgeProblem,
+    alphas: Any,
+    backend: ModuleType,
+    work: Any = None,
+    out: np.ndarray | None = None,
 ) -> list[object] | None:
-    """One Cholesky solve per penalty; ``None`` if a system is not definite."""
+    """One Cholesky solve per penalty; ``None`` if a system is not definite.
+
+    numpy: ``work`` holds each shifted system, factored in place, and ``out`` (of
+    shape ``(n_alphas, n_outputs, n_coef)``) each solution, solved in place.
+    """
     b = backend
     coefs = []
-    for value in alphas:
-        # numpy: one buffer, factored in place for every penalty
+    for k, value in enumerate(alphas):
         system = _shifted(problem.xtx, float(value), b, work, problem.upper_only)
         work = system if b.name == "numpy" else None
-        coef = b.solve_spd(system, problem.xty, overwrite_a=True)
+        if out is None:
+            coef = b.solve_spd(system, problem.xty, overwrite_a=True)
+        else:
+            rhs = out[k].T  # Fortran order: LAPACK solves it in place
+            rhs[...] = problem.xty
+            coef = b.solve_spd(system, rhs, overwrite_a=True, overwrite_b=True)
         if coef is None:
             return None
         coefs.append(coef)
     return coefs
-
-
-def _solve_each_alpha_into(
-    problem: RidgeProblem, alphas: Any, work: np.ndarray | None, out: np.ndarray
-) -> bool:
-    """Solve as :func:`_solve_each_alpha` does, on numpy, into ``out``.
-
-    Returns whether every system was definite.
-    """
-    for k, value in enumerate(alphas):
-        system = _shifted(
-            problem.xtx, float(value), _numpy_backend, work, problem.upper_only
-        )
-        work = system
-        rhs = out[k].T  # Fortran order: LAPACK solves it in place
-        rhs[...] = problem.xty
-        if (
-            _numpy_backend.solve_spd(system, rhs, overwrite_a=True, overwrite_b=True)
-            is None
-        ):
-            return False
-    return True
 
 
 def _shifted(
